@@ -1,0 +1,112 @@
+// Package redistest starts real redis-server processes for tests, each on a
+// free loopback port with nothing persisted, so that tests never touch a
+// Redis the machine may already run on 6379.
+package redistest
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Server is one redis-server child process.
+type Server struct {
+	Addr string
+	port int
+	dir  string
+	cmd  *exec.Cmd
+	tb   testing.TB
+}
+
+// Start launches redis-server on a free port of 127.0.0.1 and stops it when
+// the test ends. It fails the test when redis-server is not installed (run
+// the project's test command, which installs it).
+func Start(tb testing.TB) *Server {
+	tb.Helper()
+	if _, err := exec.LookPath("redis-server"); err != nil {
+		tb.Fatalf("redis-server not found on PATH: run `make test`, which installs it: %v", err)
+	}
+	s := &Server{tb: tb, dir: tb.TempDir()}
+	s.port = freePort(tb)
+	s.Addr = "127.0.0.1:" + strconv.Itoa(s.port)
+	s.launch()
+	tb.Cleanup(s.Stop)
+	return s
+}
+
+func (s *Server) launch() {
+	s.tb.Helper()
+	s.cmd = exec.Command("redis-server",
+		"--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
+		"--save", "", "--appendonly", "no", "--dir", s.dir,
+		"--logfile", filepath.Join(s.dir, "redis.log"))
+	if err := s.cmd.Start(); err != nil {
+		s.tb.Fatalf("start redis-server: %v", err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", s.Addr, 200*time.Millisecond)
+		if err == nil {
+			c.Close()
+			rdb := redis.NewClient(&redis.Options{Addr: s.Addr})
+			perr := rdb.Ping(context.Background()).Err()
+			rdb.Close()
+			if perr == nil {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			log, _ := os.ReadFile(filepath.Join(s.dir, "redis.log"))
+			s.tb.Fatalf("redis-server on %s did not answer within 10s: %v\n%s", s.Addr, err, log)
+		}
+		time.Sleep(10 * time.Millisecond) // polling a child process start-up: nothing to await
+	}
+}
+
+// Stop kills the server; a later Restart brings it back empty on the same port.
+func (s *Server) Stop() {
+	if s.cmd == nil || s.cmd.Process == nil {
+		return
+	}
+	_ = s.cmd.Process.Kill()
+	_ = s.cmd.Wait()
+	s.cmd = nil
+}
+
+// Restart starts the server again on the same address (with no data).
+func (s *Server) Restart() {
+	s.tb.Helper()
+	s.Stop()
+	s.launch()
+}
+
+// URL is the redis:// URL of the server.
+func (s *Server) URL() string { return "redis://" + s.Addr }
+
+// Client returns a go-redis client to the server, closed when the test ends.
+func (s *Server) Client() *redis.Client {
+	c := redis.NewClient(&redis.Options{Addr: s.Addr})
+	s.tb.Cleanup(func() { c.Close() })
+	return c
+}
+
+func freePort(tb testing.TB) int {
+	tb.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatalf("find a free port: %v", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// String describes the server for test logs.
+func (s *Server) String() string { return fmt.Sprintf("redis-server at %s", s.Addr) }

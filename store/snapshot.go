@@ -1,0 +1,164 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/sharpeyes/sharpeyes"
+)
+
+// Snapshot is the whole inventory at one version, sorted by id. It is
+// shared between callers and must not be modified.
+type Snapshot struct {
+	Version string
+	Cameras []sharpeyes.Camera
+	index   map[string]int
+}
+
+// Get returns the camera with id from the snapshot.
+func (sn *Snapshot) Get(id string) (*sharpeyes.Camera, bool) {
+	i, ok := sn.index[id]
+	if !ok {
+		return nil, false
+	}
+	return &sn.Cameras[i], true
+}
+
+// snapshotCache keeps the last loaded snapshot. Reading 100,000 cameras
+// takes a few hundred milliseconds, but checking whether the inventory
+// changed is one GET, so lists and reports filter in memory and reload only
+// after a write (by any replica).
+type snapshotCache struct {
+	mu   sync.Mutex
+	snap *Snapshot
+}
+
+// Snapshot returns the current inventory, reloading it from Redis only when
+// its version token changed since the last call.
+func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
+	ver, err := s.rdb.Get(ctx, keyVersion).Result()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return nil, fmt.Errorf("read inventory version: %w", err)
+	}
+	s.snap.mu.Lock()
+	defer s.snap.mu.Unlock()
+	if s.snap.snap != nil && s.snap.snap.Version == ver && ver != "" {
+		return s.snap.snap, nil
+	}
+	snap, err := s.loadSnapshot(ctx, ver)
+	if err != nil {
+		return nil, err
+	}
+	s.snap.snap = snap
+	return snap, nil
+}
+
+func (s *Store) loadSnapshot(ctx context.Context, ver string) (*Snapshot, error) {
+	snap := &Snapshot{Version: ver, index: make(map[string]int)}
+	var cursor uint64
+	for {
+		kv, next, err := s.rdb.HScan(ctx, keyCameras, cursor, "*", 2000).Result()
+		if err != nil {
+			return nil, fmt.Errorf("scan inventory: %w", err)
+		}
+		for i := 0; i+1 < len(kv); i += 2 {
+			if _, dup := snap.index[kv[i]]; dup {
+				continue // HSCAN may return an element twice
+			}
+			var c sharpeyes.Camera
+			if err := json.Unmarshal([]byte(kv[i+1]), &c); err != nil {
+				return nil, fmt.Errorf("decode camera %q: %w", kv[i], err)
+			}
+			snap.index[kv[i]] = len(snap.Cameras)
+			snap.Cameras = append(snap.Cameras, c)
+		}
+		if cursor = next; cursor == 0 {
+			break
+		}
+	}
+	sort.Slice(snap.Cameras, func(i, j int) bool { return snap.Cameras[i].ID < snap.Cameras[j].ID })
+	for i, c := range snap.Cameras {
+		snap.index[c.ID] = i
+	}
+	return snap, nil
+}
+
+// Select returns the cameras of the current inventory that match f,
+// including its State (read from the status sets), in id order.
+func (s *Store) Select(ctx context.Context, f sharpeyes.Filter) ([]*sharpeyes.Camera, error) {
+	snap, err := s.Snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var inState func(id string) bool
+	if f.State != "" {
+		inState, err = s.stateMatcher(ctx, f.State)
+		if err != nil {
+			return nil, err
+		}
+	}
+	var out []*sharpeyes.Camera
+	for i := range snap.Cameras {
+		c := &snap.Cameras[i]
+		if f.Match(c) && (inState == nil || inState(c.ID)) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// Page is one page of a camera list.
+type Page struct {
+	Cameras    []*sharpeyes.Camera
+	NextCursor string
+}
+
+// List returns up to limit cameras matching f with ids after cursor (the
+// last id of the previous page; empty for the first page).
+func (s *Store) List(ctx context.Context, f sharpeyes.Filter, limit int, cursor string) (Page, error) {
+	all, err := s.Select(ctx, f)
+	if err != nil {
+		return Page{}, err
+	}
+	start := sort.Search(len(all), func(i int) bool { return all[i].ID > cursor })
+	end := min(start+limit, len(all))
+	p := Page{Cameras: all[start:end]}
+	if end < len(all) && end > start {
+		p.NextCursor = all[end-1].ID
+	}
+	return p, nil
+}
+
+func (s *Store) stateMatcher(ctx context.Context, st sharpeyes.State) (func(string) bool, error) {
+	switch st {
+	case sharpeyes.StateUp, sharpeyes.StateDegraded, sharpeyes.StateDown:
+		ids, err := s.rdb.SMembers(ctx, keyState(string(st))).Result()
+		if err != nil {
+			return nil, fmt.Errorf("read %s cameras: %w", st, err)
+		}
+		set := make(map[string]struct{}, len(ids))
+		for _, id := range ids {
+			set[id] = struct{}{}
+		}
+		return func(id string) bool { _, ok := set[id]; return ok }, nil
+	case sharpeyes.StateUnknown:
+		known := make(map[string]struct{})
+		for _, k := range []sharpeyes.State{sharpeyes.StateUp, sharpeyes.StateDegraded, sharpeyes.StateDown} {
+			ids, err := s.rdb.SMembers(ctx, keyState(string(k))).Result()
+			if err != nil {
+				return nil, fmt.Errorf("read %s cameras: %w", k, err)
+			}
+			for _, id := range ids {
+				known[id] = struct{}{}
+			}
+		}
+		return func(id string) bool { _, ok := known[id]; return !ok }, nil
+	}
+	return nil, fmt.Errorf("unknown state %q", st)
+}

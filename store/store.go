@@ -1,0 +1,143 @@
+// Package store keeps sharpeyes' data in Redis: the camera inventory (the
+// system of record), live status, events and outages. It is the only package
+// that imports go-redis; callers see ErrNotFound and ErrExists instead of
+// redis.Nil.
+//
+// Key schema. Every key starts with "se:" and carries a Redis Cluster hash
+// tag, so that the keys one operation touches together share a slot:
+//
+//	se:{inv}:cam         HASH   camera id -> camera JSON (no credentials)
+//	se:{inv}:sec         HASH   camera id -> credentials JSON (write-only)
+//	se:{inv}:ver         STRING random token, replaced on every inventory write
+//	se:{st}:status       HASH   camera id -> status JSON
+//	se:{st}:state:<s>    SET    ids of cameras in state s (up, degraded, down)
+//	se:{st}:events       STREAM state changes (camera.down, camera.up, ...)
+//	se:{st}:open         HASH   camera id -> open outage JSON
+//	se:{st}:outages      ZSET   closed outages JSON, scored by end (unix ms)
+//	se:{st}:sweep        HASH   last sweep: start, end, duration, counts
+//
+// Inventory writes of many cameras are pipelined inside MULTI/EXEC, so an
+// import lands whole or not at all.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Errors callers branch on.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrExists   = errors.New("already exists")
+)
+
+// Keys of the schema above.
+const (
+	keyCameras = "se:{inv}:cam"
+	keySecrets = "se:{inv}:sec"
+	keyVersion = "se:{inv}:ver"
+	keyStatus  = "se:{st}:status"
+	keyEvents  = "se:{st}:events"
+	keyOpen    = "se:{st}:open"
+	keyOutages = "se:{st}:outages"
+	keySweep   = "se:{st}:sweep"
+)
+
+func keyState(s string) string { return "se:{st}:state:" + s }
+
+// batch is how many fields one HSET or HMGET carries.
+const batch = 1000
+
+// Store is the Redis-backed store. It is safe for concurrent use.
+type Store struct {
+	rdb  redis.UniversalClient
+	snap snapshotCache
+	now  func() time.Time
+}
+
+// New returns a Store over an open client.
+func New(rdb redis.UniversalClient) *Store {
+	return &Store{rdb: rdb, now: time.Now}
+}
+
+// Client returns the underlying client, for packages of this module that
+// keep their own keys (leases, outbox) under the same connection.
+func (s *Store) Client() redis.UniversalClient { return s.rdb }
+
+// Ping checks that Redis answers, for readiness probes.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.rdb.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("redis ping: %w", err)
+	}
+	return nil
+}
+
+// Options say how to reach Redis: one URL for a single node
+// (redis:// or rediss://), or several addresses for Sentinel (with
+// MasterName) or a Cluster.
+type Options struct {
+	URL          string
+	Addrs        []string
+	MasterName   string
+	Cluster      bool
+	Username     string
+	Password     string
+	DialTimeout  time.Duration
+	ReadTimeout  time.Duration
+	WriteTimeout time.Duration
+	PoolSize     int
+}
+
+// Open builds a client from opts and checks it answers within the dial
+// timeout. It returns an error naming what is wrong with the URL or the
+// connection; the password is never part of it.
+func Open(ctx context.Context, opts Options) (redis.UniversalClient, error) {
+	u := &redis.UniversalOptions{
+		Addrs:         opts.Addrs,
+		MasterName:    opts.MasterName,
+		IsClusterMode: opts.Cluster,
+		Username:      opts.Username,
+		Password:      opts.Password,
+		DialTimeout:   orDefault(opts.DialTimeout, 5*time.Second),
+		ReadTimeout:   orDefault(opts.ReadTimeout, 3*time.Second),
+		WriteTimeout:  orDefault(opts.WriteTimeout, 3*time.Second),
+		PoolSize:      opts.PoolSize,
+	}
+	if opts.URL != "" {
+		o, err := redis.ParseURL(opts.URL)
+		if err != nil {
+			return nil, fmt.Errorf("redis url %s: %w", RedactURL(opts.URL), err)
+		}
+		u.Addrs = []string{o.Addr}
+		u.DB = o.DB
+		u.TLSConfig = o.TLSConfig
+		if o.Username != "" {
+			u.Username = o.Username
+		}
+		if o.Password != "" {
+			u.Password = o.Password
+		}
+	}
+	if len(u.Addrs) == 0 {
+		return nil, errors.New("redis: no url or addresses given")
+	}
+	rdb := redis.NewUniversalClient(u)
+	pctx, cancel := context.WithTimeout(ctx, u.DialTimeout)
+	defer cancel()
+	if err := rdb.Ping(pctx).Err(); err != nil {
+		rdb.Close()
+		return nil, fmt.Errorf("redis at %v: %w", u.Addrs, err)
+	}
+	return rdb, nil
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d == 0 {
+		return def
+	}
+	return d
+}
