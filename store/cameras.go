@@ -103,7 +103,7 @@ func (s *Store) PutMany(ctx context.Context, cams []sharpeyes.Camera) (PutResult
 			withSecret = append(withSecret, c.ID)
 		}
 	}
-	exists, err := s.Existing(ctx, ids)
+	prevLife, err := s.lifecycles(ctx, ids)
 	if err != nil {
 		return res, err
 	}
@@ -111,14 +111,21 @@ func (s *Store) PutMany(ctx context.Context, cams []sharpeyes.Camera) (PutResult
 	if err != nil {
 		return res, err
 	}
+	now := s.now().UTC()
+	var changes []redis.Z
 	camArgs := make([]any, 0, 2*batch)
 	secArgs := make([]any, 0, 2*batch)
 	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		for i, c := range cams {
-			if exists[c.ID] {
+			prev, existed := prevLife[c.ID]
+			if existed {
 				res.Updated++
 			} else {
 				res.Created++
+			}
+			if !existed || prev != c.Lifecycle {
+				changes = append(changes, redis.Z{Score: float64(now.UnixMilli()),
+					Member: encodeLifecycleChange(sharpeyes.LifecycleChange{CameraID: c.ID, From: prev, To: c.Lifecycle, At: now})})
 			}
 			raw, err := json.Marshal(c)
 			if err != nil {
@@ -138,6 +145,9 @@ func (s *Store) PutMany(ctx context.Context, cams []sharpeyes.Camera) (PutResult
 				p.HSet(ctx, keySecrets, secArgs...)
 				secArgs = secArgs[:0:0]
 			}
+		}
+		for i := 0; i < len(changes); i += batch {
+			p.ZAdd(ctx, keyLifecycle, changes[i:min(i+batch, len(changes))]...)
 		}
 		p.Set(ctx, keyVersion, newToken(), 0)
 		return nil

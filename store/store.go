@@ -9,6 +9,7 @@
 //	se:{inv}:cam         HASH   camera id -> camera JSON (no credentials)
 //	se:{inv}:sec         HASH   camera id -> credentials JSON (write-only)
 //	se:{inv}:ver         STRING random token, replaced on every inventory write
+//	se:{inv}:lifecycle   ZSET   lifecycle changes "id|from|to|unixms", scored by time
 //	se:{st}:status       HASH   camera id -> status JSON
 //	se:{st}:state:<s>    SET    ids of cameras in state s (up, degraded, down)
 //	se:{st}:events       STREAM state changes (camera.down, camera.up, ...)
@@ -37,14 +38,15 @@ var (
 
 // Keys of the schema above.
 const (
-	keyCameras = "se:{inv}:cam"
-	keySecrets = "se:{inv}:sec"
-	keyVersion = "se:{inv}:ver"
-	keyStatus  = "se:{st}:status"
-	keyEvents  = "se:{st}:events"
-	keyOpen    = "se:{st}:open"
-	keyOutages = "se:{st}:outages"
-	keySweep   = "se:{st}:sweep"
+	keyCameras   = "se:{inv}:cam"
+	keySecrets   = "se:{inv}:sec"
+	keyVersion   = "se:{inv}:ver"
+	keyLifecycle = "se:{inv}:lifecycle"
+	keyStatus    = "se:{st}:status"
+	keyEvents    = "se:{st}:events"
+	keyOpen      = "se:{st}:open"
+	keyOutages   = "se:{st}:outages"
+	keySweep     = "se:{st}:sweep"
 )
 
 func keyState(s string) string { return "se:{st}:state:" + s }
