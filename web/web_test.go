@@ -1,0 +1,60 @@
+package web_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/sharpeyes/sharpeyes/web"
+)
+
+func get(t *testing.T, srv *httptest.Server, path string) (int, string, string) {
+	t.Helper()
+	res, err := http.Get(srv.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.StatusCode, res.Header.Get("Content-Type"), string(b)
+}
+
+func TestDashboardIsServedFromTheBinary(t *testing.T) {
+	srv := httptest.NewServer(web.Handler())
+	defer srv.Close()
+	for _, tc := range []struct{ path, ctype, contains string }{
+		{"/", "text/html", "<title>sharpeyes"},
+		{"/app.js", "javascript", "status/summary"},
+		{"/app.css", "text/css", "body{"},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			code, ctype, body := get(t, srv, tc.path)
+			if code != 200 || !strings.Contains(ctype, tc.ctype) || !strings.Contains(body, tc.contains) {
+				t.Fatalf("GET %s: %d %q, body contains %q: %v", tc.path, code, ctype, tc.contains, strings.Contains(body, tc.contains))
+			}
+		})
+	}
+}
+
+// The dashboard must work on an isolated network: no asset may come from
+// another host.
+func TestDashboardLoadsNothingFromOtherHosts(t *testing.T) {
+	srv := httptest.NewServer(web.Handler())
+	defer srv.Close()
+	external := regexp.MustCompile(`(?i)(src|href)\s*=\s*["']?(https?:)?//`)
+	for _, p := range []string{"/", "/app.js", "/app.css"} {
+		_, _, body := get(t, srv, p)
+		if m := external.FindString(body); m != "" {
+			t.Errorf("%s references another host: %q", p, m)
+		}
+		if strings.Contains(body, "@import") || strings.Contains(body, "cdn") {
+			t.Errorf("%s imports external assets", p)
+		}
+	}
+}
