@@ -1,0 +1,194 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+const examplePath = "../examples/sharpeyes.yml"
+
+// mustLoad loads path with env and fails the test on any error.
+func mustLoad(t *testing.T, path string, env ...string) Config {
+	t.Helper()
+	c, err := Load(path, env)
+	if err != nil {
+		t.Fatalf("Load(%q): %v", path, err)
+	}
+	return c
+}
+
+// wantErr fails unless err is non-nil and its text contains want.
+func wantErr(t *testing.T, err error, want string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("got no error, want one containing %q", want)
+	}
+	if !strings.Contains(err.Error(), want) {
+		t.Fatalf("error:\n  %v\nwant it to contain:\n  %s", err, want)
+	}
+}
+
+func TestDefaultValidates(t *testing.T) {
+	c := Default()
+	if err := c.Validate(); err != nil {
+		t.Fatalf("Default().Validate() = %v", err)
+	}
+	if c.Collector.Instance == "" {
+		t.Error("Default().Collector.Instance is empty, want the host name")
+	}
+	if got := mustLoad(t, ""); !reflect.DeepEqual(got, c) {
+		t.Errorf("Load(\"\", nil) differs from Default():\n%v\nwant\n%v", got, c)
+	}
+}
+
+// The example shows every key at its default, plus example regions.
+func TestExampleIsDefaultsPlusRegions(t *testing.T) {
+	got := mustLoad(t, examplePath)
+	want := Default()
+	want.Regions = map[string]string{"430202": "荷塘区", "430203": "芦淞区", "430204": "石峰区", "430211": "天元区", "430212": "渌口区"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("example differs from the defaults:\n%v\nwant\n%v", got, want)
+	}
+}
+
+// The commented-out blocks of the example (groups, tokens, webhooks,
+// on_call) must be valid too: users uncomment them.
+func TestExampleCommentedBlocksValidate(t *testing.T) {
+	data, err := os.ReadFile(examplePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, n := uncommentBlocks(string(data))
+	if n != 4 {
+		t.Fatalf("uncommented %d blocks, want 4 (groups, tokens, webhooks, on_call)", n)
+	}
+	c, err := Parse([]byte(text), nil)
+	if err != nil {
+		t.Fatalf("uncommented example: %v\n%s", err, text)
+	}
+	if len(c.Collector.Groups) != 2 || len(c.Tokens) != 2 || len(c.Alerts.Webhooks) != 1 || len(c.Alerts.OnCall) != 1 {
+		t.Errorf("uncommented example: %d groups, %d tokens, %d webhooks, %d on_call; want 2, 2, 1, 1",
+			len(c.Collector.Groups), len(c.Tokens), len(c.Alerts.Webhooks), len(c.Alerts.OnCall))
+	}
+}
+
+var emptyKey = regexp.MustCompile(`^(\s*)(\w+): (\[\]|\{\})\s`)
+
+// uncommentBlocks replaces each "key: []" line followed by a commented
+// "# key:" block with that block, uncommented; it returns the text and the
+// number of blocks.
+func uncommentBlocks(text string) (string, int) {
+	lines := strings.Split(text, "\n")
+	var out []string
+	blocks := 0
+	for i := 0; i < len(lines); i++ {
+		m := emptyKey.FindStringSubmatch(lines[i])
+		if m == nil || i+1 >= len(lines) || strings.TrimSpace(lines[i+1]) != "# "+m[2]+":" {
+			out = append(out, lines[i])
+			continue
+		}
+		blocks++
+		prefix := m[1] + "# "
+		for i++; i < len(lines) && strings.HasPrefix(lines[i], prefix); i++ {
+			out = append(out, m[1]+strings.TrimPrefix(lines[i], prefix))
+		}
+		i--
+	}
+	return strings.Join(out, "\n"), blocks
+}
+
+func TestValidFull(t *testing.T) {
+	c := mustLoad(t, "testdata/valid-full.yml")
+	checks := []struct {
+		name      string
+		got, want any
+	}{
+		{"listen", c.Listen, "0.0.0.0:8443"},
+		{"redis.addrs", c.Redis.Addrs, []string{"10.1.0.11:26379", "10.1.0.12:26379", "10.1.0.13:26379"}},
+		{"redis.read_timeout", c.Redis.ReadTimeout.Std(), 500 * time.Millisecond},
+		{"collector.groups[1].name", c.Collector.Groups[1].Name, "月塘街道"},
+		{"collector.groups[1].filter.probe", string(c.Collector.Groups[1].Filter.Probe), "rtsp"},
+		{"collector.probe_timeout", c.Collector.ProbeTimeout.Std(), 1500 * time.Millisecond},
+		{"collector.spread", c.Collector.Spread, 0.0},
+		{"history.retention", c.History.Retention.Std(), 36 * time.Hour},
+		{"tokens[2].role", c.Tokens[2].Role, RoleViewer},
+		{"auth.metrics_public", c.Auth.MetricsPublic, false},
+		{"alerts.webhooks[1].format", c.Alerts.Webhooks[1].Format, FormatAlertmanager},
+		{"alerts.webhooks[2].format (default)", c.Alerts.Webhooks[2].Format, FormatJSON},
+		{"alerts.webhooks[0].min_duration", c.Alerts.Webhooks[0].MinDuration.Std(), 5 * time.Minute},
+		{"alerts.on_call", c.Alerts.OnCall["株洲某某运维公司"], []string{"13800138000", "+86-13900139000"}},
+		{"regions (unquoted code)", c.Regions["430202"], "荷塘区"},
+		{"collector.instance", c.Collector.Instance, "collector-a"},
+	}
+	for _, tc := range checks {
+		if !reflect.DeepEqual(tc.got, tc.want) {
+			t.Errorf("%s = %#v, want %#v", tc.name, tc.got, tc.want)
+		}
+	}
+}
+
+// Each testdata/invalid-NAME.yml fails to load with an error containing the
+// text of testdata/invalid-NAME.err, which names the file, line and key.
+func TestInvalidFiles(t *testing.T) {
+	files, err := filepath.Glob("testdata/invalid-*.yml")
+	if err != nil || len(files) < 13 {
+		t.Fatalf("found %d invalid-*.yml files (%v), want at least 13", len(files), err)
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".yml"), func(t *testing.T) {
+			want, err := os.ReadFile(strings.TrimSuffix(file, ".yml") + ".err")
+			if err != nil {
+				t.Fatalf("missing expected error: %v", err)
+			}
+			_, err = Load(file, nil)
+			wantErr(t, err, strings.TrimSpace(string(want)))
+			var ce *Error
+			if !errors.As(err, &ce) {
+				t.Errorf("error %v is not a *config.Error", err)
+			}
+		})
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	_, err := Load("testdata/does-not-exist.yml", nil)
+	if !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("Load(missing) = %v, want an error wrapping os.ErrNotExist", err)
+	}
+}
+
+// An empty or comment-only file, or empty values, keep the defaults.
+func TestEmptyValuesKeepDefaults(t *testing.T) {
+	for _, doc := range []string{"", "# nothing\n", "~\n", "redis:\ncollector:\n  probe_timeout:\ntokens: []\n"} {
+		c, err := Parse([]byte(doc), nil)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", doc, err)
+		}
+		if !reflect.DeepEqual(c, Default()) {
+			t.Errorf("Parse(%q) differs from Default()", doc)
+		}
+	}
+}
+
+// Validate reports every problem at once, each as an *Error, with no
+// source for a Config built in code.
+func TestValidateJoinsErrors(t *testing.T) {
+	c := Default()
+	c.Collector.FailureThreshold = 0
+	c.Collector.Spread = -1
+	c.Regions = map[string]string{"999": "x"}
+	err := c.Validate()
+	for _, want := range []string{
+		"config: collector.failure_threshold: must be >= 1, got 0",
+		"config: collector.spread: must be between 0 and 1, got -1",
+		`config: regions["999"]: must be a 6-digit`,
+	} {
+		wantErr(t, err, want)
+	}
+}

@@ -1,0 +1,77 @@
+package config
+
+import (
+	"net/url"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// redactedText replaces a secret in Redacted.
+const redactedText = "<secret>"
+
+// Redacted returns a copy of c fit for logs: the Redis password and the
+// password in redis.url, token secrets and hashes, webhook secrets and the
+// query strings of webhook URLs (DingTalk's access_token lives there) are
+// replaced. Lists and maps without secrets are shared with c.
+func (c Config) Redacted() Config {
+	r := c
+	r.Redis.URL = redactURL(c.Redis.URL)
+	r.Redis.Password = mask(c.Redis.Password)
+	if c.Tokens != nil {
+		r.Tokens = make([]Token, len(c.Tokens))
+		for i, t := range c.Tokens {
+			t.Token, t.TokenSHA256 = mask(t.Token), mask(t.TokenSHA256)
+			r.Tokens[i] = t
+		}
+	}
+	if c.Alerts.Webhooks != nil {
+		r.Alerts.Webhooks = make([]Webhook, len(c.Alerts.Webhooks))
+		for i, w := range c.Alerts.Webhooks {
+			w.URL, w.Secret = redactURL(w.URL), mask(w.Secret)
+			r.Alerts.Webhooks[i] = w
+		}
+	}
+	return r
+}
+
+// String returns c.Redacted() as YAML, so that printing or logging a Config
+// never shows a secret. It returns a one-line error text if c cannot be
+// marshalled.
+func (c Config) String() string {
+	b, err := yaml.Marshal(c.Redacted())
+	if err != nil {
+		return "config: cannot print: " + err.Error()
+	}
+	return string(b)
+}
+
+func mask(s string) string {
+	if s == "" {
+		return ""
+	}
+	return redactedText
+}
+
+// redactURL masks the password and every query value of raw, or all of raw
+// when it does not parse.
+func redactURL(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Opaque != "" {
+		return redactedText
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	if u.RawQuery != "" {
+		q := u.Query()
+		for k := range q {
+			q[k] = []string{"xxxxx"}
+		}
+		u.RawQuery = q.Encode()
+	}
+	u.Fragment, u.RawFragment = "", ""
+	return u.String()
+}
