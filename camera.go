@@ -223,6 +223,9 @@ func (c *Camera) Normalize() error {
 		}
 	} else if err := CheckHost(c.Host); err != nil {
 		bad("host", "%v", err)
+	} else {
+		// Store IPv6 literals bare so that net.JoinHostPort adds the brackets.
+		c.Host = strings.TrimSuffix(strings.TrimPrefix(c.Host, "["), "]")
 	}
 	if c.Port == 0 {
 		c.Port = DefaultPort(c.Probe)
@@ -233,10 +236,11 @@ func (c *Camera) Normalize() error {
 	case c.Port == 0 && c.Probe == ProbeTCP:
 		bad("port", "is required for a tcp probe")
 	}
-	if c.Lat != nil && (*c.Lat < -90 || *c.Lat > 90) {
+	// The negated comparisons also reject NaN, which JSON cannot carry.
+	if c.Lat != nil && !(*c.Lat >= -90 && *c.Lat <= 90) {
 		bad("lat", "%g is out of range -90..90", *c.Lat)
 	}
-	if c.Lon != nil && (*c.Lon < -180 || *c.Lon > 180) {
+	if c.Lon != nil && !(*c.Lon >= -180 && *c.Lon <= 180) {
 		bad("lon", "%g is out of range -180..180", *c.Lon)
 	}
 	for field, d := range map[string]*Date{"due": &c.Due, "installed_at": &c.InstalledAt} {
@@ -257,9 +261,20 @@ func (c *Camera) Normalize() error {
 	return errs
 }
 
-// CheckHost accepts an IPv4 or IPv6 literal or a DNS name.
+// CheckHost accepts an IPv4 or IPv6 literal (bare or in brackets) or a DNS
+// name, and returns an error saying what is wrong with anything else.
 func CheckHost(h string) error {
-	if ip := net.ParseIP(strings.Trim(h, "[]")); ip != nil {
+	if h == "" {
+		return fmt.Errorf("is empty")
+	}
+	if inner, ok := strings.CutPrefix(h, "["); ok {
+		inner, ok = strings.CutSuffix(inner, "]")
+		if ip := net.ParseIP(inner); ok && ip != nil && strings.Contains(inner, ":") {
+			return nil
+		}
+		return fmt.Errorf("%q is not a valid IPv6 address", h)
+	}
+	if ip := net.ParseIP(h); ip != nil {
 		return nil
 	}
 	if looksNumeric(h) {

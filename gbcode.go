@@ -48,8 +48,11 @@ func CheckID(id string) (*GBCode, error) {
 
 // ParseGBCode parses a 20-digit GB/T 28181 device code, or says what is wrong.
 func ParseGBCode(s string) (*GBCode, error) {
-	if len(s) != 20 || !allDigits(s) {
-		return nil, fmt.Errorf("%q is all digits but not a 20-digit GB/T 28181 code (it has %d digits)", s, len(s))
+	if !allDigits(s) {
+		return nil, fmt.Errorf("%q is not a GB/T 28181 code: it must be 20 digits", truncate(s, 80))
+	}
+	if len(s) != 20 {
+		return nil, fmt.Errorf("%q is all digits but not a 20-digit GB/T 28181 code (it has %d digits)", truncate(s, 80), len(s))
 	}
 	if s[0:2] == "00" {
 		return nil, fmt.Errorf("%q has no province in its region code %s", s, s[0:6])

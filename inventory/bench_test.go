@@ -1,0 +1,46 @@
+package inventory_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/sharpeyes/sharpeyes/inventory"
+)
+
+// inventoryCSV returns n valid rows shaped like the sample inventory, the
+// same bytes on every call.
+func inventoryCSV(n int) []byte {
+	towns := []string{"月塘街道", "茨菇塘街道", "宋家桥街道", "桂花街道", "金山街道", "明照街道", "仙庾镇"}
+	owners := []string{"government", "social", "police"}
+	var b bytes.Buffer
+	b.WriteString("id,name,host,port,probe,path,region,owner,lifecycle,maintainer,uplink,lat,lon,due,installed_at\n")
+	for i := range n {
+		town := towns[i%len(towns)]
+		fmt.Fprintf(&b, "43020200001326%06d,%s网格%02d-路口%d号,127.20.%d.%d,554,rtsp,/Streaming/Channels/101,"+
+			"荷塘区/%s/网格%02d,%s,active,湖南联通运维,SW-%d,27.%06d,113.%06d,,2024-%02d-01\n",
+			i, town, i/7%100, i, i/250%256, i%250+1, town, i/7%100, owners[i%3], i/50, 800000+i%100000, 100000+i%100000, i%12+1)
+	}
+	return b.Bytes()
+}
+
+// BenchmarkImport100k imports 100,000 new cameras into a real redis-server;
+// the target is under 5 s per import.
+func BenchmarkImport100k(b *testing.B) {
+	data := inventoryCSV(100_000)
+	s := newStore(b)
+	ctx := context.Background()
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		if err := s.Client().FlushAll(ctx).Err(); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		res, err := inventory.Import(ctx, s, bytes.NewReader(data), inventory.FormatCSV, inventory.Options{})
+		if err != nil || res.Created != 100_000 {
+			b.Fatalf("import: %+v, %v", res.Errors[:min(len(res.Errors), 3)], err)
+		}
+	}
+}

@@ -1,0 +1,139 @@
+package inventory
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/sharpeyes/sharpeyes"
+	"github.com/sharpeyes/sharpeyes/store"
+)
+
+// Export writes the stored cameras matching f to w, sorted by id, as CSV
+// (FormatCSV or FormatAuto) or JSON. The same inventory always gives the
+// same bytes, and no credentials are ever written. It returns an error
+// wrapping ErrInvalid for an unknown format, or the store or write failure.
+func Export(ctx context.Context, s *store.Store, w io.Writer, format Format, f sharpeyes.Filter) error {
+	format, err := ParseFormat(string(format))
+	if err != nil {
+		return err
+	}
+	cams, err := s.Select(ctx, f)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if format == FormatJSON {
+		return EncodeJSON(w, cams)
+	}
+	return EncodeCSV(w, cams)
+}
+
+// EncodeCSV writes cams in the order given as CSV that Decode reads back:
+// a UTF-8 BOM (so that Excel shows Chinese text), the English header in
+// SPEC order plus "tags", one row per camera. Text that a spreadsheet would
+// run as a formula is guarded (see the package doc). It returns the first
+// write error.
+func EncodeCSV(w io.Writer, cams []*sharpeyes.Camera) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if _, err := bw.Write(bomUTF8); err != nil {
+		return fmt.Errorf("write csv: %w", err)
+	}
+	cw := csv.NewWriter(bw)
+	rec := make([]string, len(exportColumns))
+	for i, c := range exportColumns {
+		rec[i] = c.name
+	}
+	if err := cw.Write(rec); err != nil {
+		return fmt.Errorf("write csv: %w", err)
+	}
+	for _, c := range cams {
+		if err := cw.Write(csvRecord(c, rec)); err != nil {
+			return fmt.Errorf("write csv: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("write csv: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write csv: %w", err)
+	}
+	return nil
+}
+
+// csvRecord fills rec with c's fields in exportColumns order.
+func csvRecord(c *sharpeyes.Camera, rec []string) []string {
+	for i, col := range exportColumns {
+		var v string
+		switch col.name {
+		case "port":
+			if c.Port != 0 {
+				v = strconv.Itoa(c.Port)
+			}
+		case "probe":
+			v = string(c.Probe)
+		case "owner":
+			v = string(c.Owner)
+		case "lifecycle":
+			v = string(c.Lifecycle)
+		case "lat":
+			v = formatCoord(c.Lat)
+		case "lon":
+			v = formatCoord(c.Lon)
+		case "due":
+			v = string(c.Due)
+		case "installed_at":
+			v = string(c.InstalledAt)
+		case "tags":
+			v = guard(formatTags(c.Tags))
+		default:
+			v = guard(*textField(c, col.name))
+		}
+		rec[i] = v
+	}
+	return rec
+}
+
+func formatCoord(f *float64) string {
+	if f == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*f, 'f', -1, 64)
+}
+
+// EncodeJSON writes cams in the order given as {"items": [...]}, one camera
+// per line, which Decode reads back. Credentials are never written (Camera
+// does not marshal them). It returns the first encoding or write error.
+func EncodeJSON(w io.Writer, cams []*sharpeyes.Camera) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if _, err := bw.WriteString(`{"items":[`); err != nil {
+		return fmt.Errorf("write json: %w", err)
+	}
+	for i, c := range cams {
+		raw, err := json.Marshal(c)
+		if err != nil {
+			return fmt.Errorf("encode camera %q: %w", c.ID, err)
+		}
+		sep := ",\n"
+		if i == 0 {
+			sep = "\n"
+		}
+		if _, err := bw.WriteString(sep); err != nil {
+			return fmt.Errorf("write json: %w", err)
+		}
+		if _, err := bw.Write(raw); err != nil {
+			return fmt.Errorf("write json: %w", err)
+		}
+	}
+	if _, err := bw.WriteString("\n]}\n"); err != nil {
+		return fmt.Errorf("write json: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write json: %w", err)
+	}
+	return nil
+}
