@@ -19,11 +19,12 @@ import (
 
 // Server is one redis-server child process.
 type Server struct {
-	Addr string
-	port int
-	dir  string
-	cmd  *exec.Cmd
-	tb   testing.TB
+	Addr   string
+	port   int
+	dir    string
+	cmd    *exec.Cmd
+	exited chan struct{}
+	tb     testing.TB
 }
 
 // Start launches redis-server on a free port of 127.0.0.1 and stops it when
@@ -35,22 +36,44 @@ func Start(tb testing.TB) *Server {
 		tb.Fatalf("redis-server not found on PATH: run `make test`, which installs it: %v", err)
 	}
 	s := &Server{tb: tb, dir: tb.TempDir()}
-	s.port = freePort(tb)
-	s.Addr = "127.0.0.1:" + strconv.Itoa(s.port)
-	s.launch()
+	// Another process may take the free port between our probe and
+	// redis-server's bind; then pick another.
+	for attempt := 0; ; attempt++ {
+		s.port = freePort(tb)
+		s.Addr = "127.0.0.1:" + strconv.Itoa(s.port)
+		err := s.tryLaunch()
+		if err == nil {
+			break
+		}
+		if attempt == 4 {
+			tb.Fatal(err)
+		}
+	}
 	tb.Cleanup(s.Stop)
 	return s
 }
 
 func (s *Server) launch() {
 	s.tb.Helper()
+	if err := s.tryLaunch(); err != nil {
+		s.tb.Fatal(err)
+	}
+}
+
+// tryLaunch starts redis-server and waits until it answers PING, or
+// returns why it did not (the process is stopped then).
+func (s *Server) tryLaunch() error {
+	exited := make(chan struct{})
 	s.cmd = exec.Command("redis-server",
 		"--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
 		"--save", "", "--appendonly", "no", "--dir", s.dir,
 		"--logfile", filepath.Join(s.dir, "redis.log"))
 	if err := s.cmd.Start(); err != nil {
-		s.tb.Fatalf("start redis-server: %v", err)
+		return fmt.Errorf("start redis-server: %w", err)
 	}
+	cmd := s.cmd
+	go func() { _ = cmd.Wait(); close(exited) }()
+	s.exited = exited
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		c, err := net.DialTimeout("tcp", s.Addr, 200*time.Millisecond)
@@ -60,14 +83,21 @@ func (s *Server) launch() {
 			perr := rdb.Ping(context.Background()).Err()
 			rdb.Close()
 			if perr == nil {
-				return
+				return nil
 			}
+		}
+		select {
+		case <-exited:
+			log, _ := os.ReadFile(filepath.Join(s.dir, "redis.log"))
+			s.cmd = nil
+			return fmt.Errorf("redis-server on %s exited at start:\n%s", s.Addr, log)
+		case <-time.After(10 * time.Millisecond): // polling a child's start-up: nothing else to await
 		}
 		if time.Now().After(deadline) {
 			log, _ := os.ReadFile(filepath.Join(s.dir, "redis.log"))
-			s.tb.Fatalf("redis-server on %s did not answer within 10s: %v\n%s", s.Addr, err, log)
+			s.Stop()
+			return fmt.Errorf("redis-server on %s did not answer within 10s: %v\n%s", s.Addr, err, log)
 		}
-		time.Sleep(10 * time.Millisecond) // polling a child process start-up: nothing to await
 	}
 }
 
@@ -77,7 +107,7 @@ func (s *Server) Stop() {
 		return
 	}
 	_ = s.cmd.Process.Kill()
-	_ = s.cmd.Wait()
+	<-s.exited
 	s.cmd = nil
 }
 

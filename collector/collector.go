@@ -1,0 +1,187 @@
+// Package collector probes every camera on a schedule and turns the results
+// into live status, events and outages in the store.
+//
+// A sweep probes the cameras of one schedule group once. Several collector
+// replicas share a sweep: it is cut into shards (fnv(id) mod Shards), and a
+// replica probes a shard only while it holds the shard's lease in Redis
+// (store.TryLease), renewing it until the shard's results are written and
+// the shard is marked done. A replica that dies stops renewing; its shards'
+// leases expire and another replica takes them. Status writes are
+// compare-and-set (store.ApplyStatuses), so two replicas never record one
+// change twice.
+package collector
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/sharpeyes/sharpeyes"
+	"github.com/sharpeyes/sharpeyes/collector/probe"
+	"github.com/sharpeyes/sharpeyes/store"
+)
+
+// Defaults of Options.
+const (
+	DefaultSchedule           = "0 * * * * *" // every minute, on the minute
+	DefaultProbeTimeout       = 5 * time.Second
+	DefaultConcurrency        = 2000
+	DefaultShards             = 64
+	DefaultLeaseTTL           = 15 * time.Second
+	DefaultIsolationThreshold = 0.8
+	DefaultSpread             = 0.5 // the config default; 0 in Options means no spread
+	DefaultMaxSweep           = 10 * time.Minute
+	DefaultFlushTimeout       = 5 * time.Second
+	// IsolationMinProbes is how many probes a sweep needs before it can be
+	// judged isolated.
+	IsolationMinProbes = 20
+)
+
+// Options are the collector's dependencies and settings. Zero values take
+// the defaults above.
+type Options struct {
+	Store  *store.Store
+	Logger *slog.Logger
+	// Probe probes one camera (default probe.Run); tests wrap it to count.
+	Probe probe.Func
+	// Now gives the times recorded in statuses, events and summaries
+	// (default time.Now). Waiting always follows the real clock.
+	Now func() time.Time
+	// Instance names this replica in leases and summaries (default
+	// hostname-random); it must not contain commas.
+	Instance string
+	// Schedule is the cron spec, with seconds, of the default group.
+	Schedule string
+	// Groups sweep their cameras on their own schedules; a camera belongs
+	// to the first group it matches, else to the default schedule.
+	Groups        []Group
+	ProbeTimeout  time.Duration
+	Concurrency   int
+	Thresholds    Thresholds
+	MaxClockDrift time.Duration
+	// Spread is the fraction of the interval over which a scheduled sweep's
+	// shards start (0: all at once; config default DefaultSpread).
+	Spread             float64
+	Shards             int
+	LeaseTTL           time.Duration
+	IsolationThreshold float64
+	// MaxSweep bounds RunOnce (when ctx has no earlier deadline).
+	MaxSweep time.Duration
+	// FlushTimeout is how long finished results may still be written after
+	// the sweep's ctx is cancelled.
+	FlushTimeout time.Duration
+	// OnSweep is called with each sweep's summary (for metrics).
+	OnSweep func(Summary)
+	// OnProbe is called after each probe whose result is kept (for
+	// metrics); probes cut short by a cancelled sweep are not reported.
+	OnProbe func(kind, reason string, latency time.Duration)
+}
+
+// Collector runs sweeps. It is safe for concurrent use.
+type Collector struct {
+	o     Options
+	log   *slog.Logger
+	sem   chan struct{}
+	sched *scheduler
+}
+
+// New checks o, fills its defaults and returns a Collector, or an error
+// naming the bad option.
+func New(o Options) (*Collector, error) {
+	if o.Store == nil {
+		return nil, errors.New("collector: no store")
+	}
+	if err := o.fill(); err != nil {
+		return nil, err
+	}
+	c := &Collector{o: o, log: o.Logger.With("instance", o.Instance), sem: make(chan struct{}, o.Concurrency)}
+	sched, err := newScheduler(c)
+	if err != nil {
+		return nil, err
+	}
+	c.sched = sched
+	return c, nil
+}
+
+func (o *Options) fill() error {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if o.Probe == nil {
+		o.Probe = probe.Run
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Instance == "" {
+		o.Instance = defaultInstance()
+	}
+	if strings.Contains(o.Instance, ",") {
+		return fmt.Errorf("collector: instance %q contains a comma", o.Instance)
+	}
+	if o.Schedule == "" {
+		o.Schedule = DefaultSchedule
+	}
+	setDefault(&o.ProbeTimeout, DefaultProbeTimeout)
+	setDefault(&o.Concurrency, DefaultConcurrency)
+	setDefault(&o.Shards, DefaultShards)
+	setDefault(&o.LeaseTTL, DefaultLeaseTTL)
+	setDefault(&o.IsolationThreshold, DefaultIsolationThreshold)
+	setDefault(&o.MaxSweep, DefaultMaxSweep)
+	setDefault(&o.FlushTimeout, DefaultFlushTimeout)
+	o.Thresholds = o.Thresholds.withDefaults()
+	if o.Spread < 0 || o.Spread > 1 {
+		return fmt.Errorf("collector: spread %g is not within 0..1", o.Spread)
+	}
+	if o.IsolationThreshold > 1 {
+		return fmt.Errorf("collector: isolation threshold %g is above 1", o.IsolationThreshold)
+	}
+	return nil
+}
+
+func setDefault[T int | float64 | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
+}
+
+func defaultInstance() string {
+	host, _ := os.Hostname()
+	var b [3]byte
+	_, _ = rand.Read(b[:])
+	return strings.ReplaceAll(host, ",", "_") + "-" + hex.EncodeToString(b[:])
+}
+
+// Instance returns the replica's name.
+func (c *Collector) Instance() string { return c.o.Instance }
+
+// Group is a set of cameras swept on their own schedule. Empty filter
+// fields match everything.
+type Group struct {
+	Name string
+	// Schedule is a cron spec with seconds ("0 */5 * * * *") or a
+	// descriptor ("@every 30s").
+	Schedule   string
+	Region     string // prefix on whole segments
+	Owner      sharpeyes.Owner
+	Lifecycle  sharpeyes.Lifecycle
+	Maintainer string
+	Probe      sharpeyes.ProbeKind
+}
+
+// Match reports whether c passes the group's filter.
+func (g Group) Match(c *sharpeyes.Camera) bool {
+	f := sharpeyes.Filter{Region: g.Region, Owner: g.Owner, Lifecycle: g.Lifecycle, Maintainer: g.Maintainer}
+	return f.Match(c) && (g.Probe == "" || c.Probe == g.Probe)
+}
+
+// cronParser reads schedules with a seconds field, and descriptors.
+var cronParser = cron.NewParser(cron.Second | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)

@@ -1,0 +1,164 @@
+package collector
+
+import (
+	"context"
+	"hash/fnv"
+	"math/rand/v2"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/sharpeyes/sharpeyes"
+	"github.com/sharpeyes/sharpeyes/collector/probe"
+	"github.com/sharpeyes/sharpeyes/store"
+)
+
+// ShardOf returns the shard of a camera id among n shards.
+func ShardOf(id string, n int) int {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(id))
+	return int(h.Sum32() % uint32(n))
+}
+
+// partition puts the probed cameras that match into their shards.
+func partition(cams []sharpeyes.Camera, n int, match func(*sharpeyes.Camera) bool) [][]*sharpeyes.Camera {
+	shards := make([][]*sharpeyes.Camera, n)
+	for i := range cams {
+		c := &cams[i]
+		if c.Lifecycle.Probed() && match(c) {
+			s := ShardOf(c.ID, n)
+			shards[s] = append(shards[s], c)
+		}
+	}
+	return shards
+}
+
+// claimOrder lists the non-empty shards in the order this replica tries
+// them: ascending when the sweep is spread (every replica races for the
+// shard that is due), else from a random start so that replicas starting
+// together mostly take different shards.
+func claimOrder(shards [][]*sharpeyes.Camera, spread bool) []int {
+	var order []int
+	for s, cams := range shards {
+		if len(cams) > 0 {
+			order = append(order, s)
+		}
+	}
+	if !spread {
+		rand.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	}
+	return order
+}
+
+// shardRun is one claimed shard: its cameras, their previous status and the
+// probe results, and the renewal of its lease until it is written.
+type shardRun struct {
+	shard   int
+	key     string
+	cams    []*sharpeyes.Camera
+	prev    map[string]sharpeyes.Status
+	results []probe.Result
+	at      []time.Time
+	tainted atomic.Bool // a probe ended because the sweep was cancelled
+	lost    atomic.Bool // the lease went to another replica
+	stop    context.CancelFunc
+	renewed sync.WaitGroup
+}
+
+// failed counts the results that are down.
+func (sr *shardRun) failed() int {
+	n := 0
+	for _, r := range sr.results {
+		if r.State == sharpeyes.StateDown {
+			n++
+		}
+	}
+	return n
+}
+
+// renew keeps the shard's lease until stop is called. Redis errors are
+// retried at the next tick; a lease taken by another replica marks the
+// shard lost, so that its results are not written.
+func (c *Collector) renew(ctx context.Context, sr *shardRun) {
+	ctx, sr.stop = context.WithCancel(context.WithoutCancel(ctx))
+	sr.renewed.Add(1)
+	go func() {
+		defer sr.renewed.Done()
+		t := time.NewTicker(c.o.LeaseTTL / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			ok, err := c.o.Store.RenewLease(ctx, sr.key, c.o.Instance, c.o.LeaseTTL)
+			if err != nil {
+				c.log.Debug("renew lease", "shard", sr.shard, "err", err)
+				continue
+			}
+			if !ok {
+				sr.lost.Store(true)
+				c.log.Warn("lost the lease of a shard to another collector", "shard", sr.shard)
+				return
+			}
+		}
+	}()
+}
+
+// release stops renewing and gives the lease back so another replica can
+// take the shard at once; used when its results are dropped.
+func (c *Collector) release(ctx context.Context, sr *shardRun) {
+	sr.stop()
+	sr.renewed.Wait()
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.o.FlushTimeout)
+	defer cancel()
+	if err := c.o.Store.ReleaseLease(ctx, sr.key, c.o.Instance); err != nil {
+		c.log.Debug("release lease", "shard", sr.shard, "err", err)
+	}
+}
+
+// ids returns the shard's camera ids, sorted.
+func (sr *shardRun) ids() []string {
+	ids := make([]string, len(sr.cams))
+	for i, c := range sr.cams {
+		ids[i] = c.ID
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// pending drops the shards that are done (by anyone) from order.
+func (c *Collector) pending(ctx context.Context, slot string, order []int) ([]int, error) {
+	keys := make([]string, len(order))
+	for i, s := range order {
+		keys[i] = store.SweepLeaseKey(slot, s)
+	}
+	done, err := c.o.Store.LeasesDone(ctx, keys)
+	if err != nil {
+		return order, err
+	}
+	var rest []int
+	for i, s := range order {
+		if !done[i] {
+			rest = append(rest, s)
+		}
+	}
+	return rest, nil
+}
+
+// sleep waits d or until ctx ends; it reports whether ctx is still live.
+func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}

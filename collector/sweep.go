@@ -1,0 +1,187 @@
+package collector
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/sharpeyes/sharpeyes"
+	"github.com/sharpeyes/sharpeyes/collector/probe"
+	"github.com/sharpeyes/sharpeyes/store"
+)
+
+// plan is one sweep to run.
+type plan struct {
+	group string
+	// slot names the sweep; replicas running the same sweep share it.
+	slot string
+	// start is the recorded start (Options.Now); begun and deadline follow
+	// the real clock: claiming stops and writes give up at the deadline.
+	start, begun, deadline time.Time
+	// spread is the window over which shards start (0: all at once).
+	spread time.Duration
+	// keepDone is how long done markers stay.
+	keepDone time.Duration
+	match    func(*sharpeyes.Camera) bool
+}
+
+// SlotName names the sweep of a group ("" for the default schedule, "once"
+// for RunOnce) at a scheduled time: replicas use it in their lease keys.
+func SlotName(group string, at time.Time) string {
+	if group == "" {
+		group = "default"
+	}
+	return group + "@" + strconv.FormatInt(at.Unix(), 10)
+}
+
+// due is when shard s of n may start in a spread sweep.
+func (p plan) due(s, n int) time.Time {
+	return p.begun.Add(p.spread * time.Duration(s) / time.Duration(n))
+}
+
+// sweep runs one sweep: it claims shards until all are done (by any
+// replica), the deadline passes or ctx ends, probes them and writes the
+// results. It returns this collector's summary, and an error when the
+// inventory could not be read, ctx ended, or results were dropped.
+func (c *Collector) sweep(ctx context.Context, p plan) (Summary, error) {
+	log := c.log.With("slot", p.slot)
+	w := newWriter(ctx, c, p, log)
+	defer w.close()
+	sctx, cancel := context.WithDeadline(ctx, p.deadline)
+	snap, err := c.snapshot(sctx, w.trouble)
+	cancel()
+	if err != nil {
+		return w.tally.result(), err
+	}
+	shards := partition(snap.Cameras, c.o.Shards, p.match)
+	go w.run()
+	c.claim(ctx, p, shards, w)
+	w.finish()
+	return c.report(ctx, p, w, log)
+}
+
+// report records and logs the summary of a finished sweep, hands it to
+// OnSweep and returns it with the sweep's error, if any.
+func (c *Collector) report(ctx context.Context, p plan, w *writer, log *slog.Logger) (Summary, error) {
+	sum := w.tally.result()
+	sum.End = c.o.Now()
+	sum.DurationS = sum.End.Sub(sum.Start).Seconds()
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.o.FlushTimeout)
+	defer cancel()
+	if sum.Probed > 0 {
+		if err := c.o.Store.RecordSweep(rctx, sum.SweepSummary); err != nil {
+			log.Warn("record sweep summary", "err", err)
+		}
+	}
+	log.Info("sweep done", "probed", sum.Probed, "up", sum.Up, "degraded", sum.Degraded, "down", sum.Down,
+		"unknown", sum.Unknown, "events", sum.Events, "dropped", sum.Dropped, "isolated", sum.Isolated)
+	if c.o.OnSweep != nil {
+		c.o.OnSweep(sum)
+	}
+	switch {
+	case ctx.Err() != nil:
+		return sum, fmt.Errorf("sweep %s: %w", p.slot, ctx.Err())
+	case w.gaveUp:
+		return sum, fmt.Errorf("sweep %s: redis unavailable, %d results dropped: %w", p.slot, sum.Dropped, w.lastErr)
+	}
+	return sum, nil
+}
+
+// snapshot reads the inventory, retrying while Redis is unavailable.
+func (c *Collector) snapshot(ctx context.Context, onErr func(error)) (*store.Snapshot, error) {
+	var snap *store.Snapshot
+	err := retry(ctx, func(ctx context.Context) error {
+		var err error
+		snap, err = c.o.Store.Snapshot(ctx)
+		return err
+	}, onErr)
+	if err != nil {
+		return nil, fmt.Errorf("read inventory: %w", err)
+	}
+	return snap, nil
+}
+
+// claim takes shards until every shard is done, the deadline passes or ctx
+// ends. Shards other replicas hold are tried again every poll, so that
+// those of a replica that died are taken once their lease expires; while
+// Redis fails, a round ends at the first error and is tried again at the
+// next poll.
+func (c *Collector) claim(ctx context.Context, p plan, shards [][]*sharpeyes.Camera, w *writer) {
+	pending := claimOrder(shards, p.spread > 0)
+	poll := min(c.o.LeaseTTL/4, time.Second)
+	for round := 0; len(pending) > 0; round++ {
+		var rest []int
+		for i, s := range pending {
+			if round == 0 && p.spread > 0 && !sleep(ctx, time.Until(p.due(s, len(shards)))) {
+				return
+			}
+			if ctx.Err() != nil || time.Now().After(p.deadline) {
+				return
+			}
+			taken, err := c.tryShard(ctx, p, s, shards[s], w)
+			if err != nil {
+				w.trouble(err)
+				rest = append(rest, pending[i:]...)
+				break
+			}
+			if !taken {
+				rest = append(rest, s)
+			}
+		}
+		if len(rest) == 0 || !sleep(ctx, min(poll, time.Until(p.deadline))) || time.Now().After(p.deadline) {
+			return
+		}
+		var err error
+		if pending, err = c.pending(ctx, p.slot, rest); err != nil {
+			w.trouble(err)
+		}
+	}
+}
+
+// tryShard takes shard s if nobody holds it and it is not done, then starts
+// probing it. It reports whether the shard was taken, and an error when
+// Redis failed.
+func (c *Collector) tryShard(ctx context.Context, p plan, s int, cams []*sharpeyes.Camera, w *writer) (bool, error) {
+	key := store.SweepLeaseKey(p.slot, s)
+	ok, err := c.o.Store.TryLease(ctx, key, c.o.Instance, c.o.LeaseTTL)
+	if err != nil || !ok {
+		return false, err
+	}
+	sr := &shardRun{shard: s, key: key, cams: cams,
+		results: make([]probe.Result, len(cams)), at: make([]time.Time, len(cams))}
+	c.renew(ctx, sr)
+	ids := sr.ids()
+	creds, err := c.o.Store.Credentials(ctx, ids)
+	if err == nil {
+		sr.prev, err = c.o.Store.Statuses(ctx, ids)
+	}
+	if err != nil {
+		c.release(ctx, sr)
+		return false, err
+	}
+	c.dispatch(ctx, sr, creds, w)
+	return true, nil
+}
+
+// retry calls f until it succeeds or ctx ends, backing off from 50 ms to
+// 2 s; onErr sees every failure. It returns f's last error when ctx ended
+// first.
+func retry(ctx context.Context, f func(context.Context) error, onErr func(error)) error {
+	wait := 50 * time.Millisecond
+	for {
+		err := f(ctx)
+		if err == nil {
+			return nil
+		}
+		if onErr != nil {
+			onErr(err)
+		}
+		if !sleep(ctx, wait) {
+			return errors.Join(err, ctx.Err())
+		}
+		wait = min(2*wait, 2*time.Second)
+	}
+}

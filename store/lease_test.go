@@ -1,0 +1,104 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/sharpeyes/sharpeyes/store"
+)
+
+func mustLease(t *testing.T, ok bool, err error, want bool, what string) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if ok != want {
+		t.Fatalf("%s: got %v, want %v", what, ok, want)
+	}
+}
+
+func TestLeaseIsExclusiveUntilReleased(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	key := store.SweepLeaseKey("default@1", 7)
+	ok, err := s.TryLease(ctx, key, "a", time.Minute)
+	mustLease(t, ok, err, true, "a takes")
+	ok, err = s.TryLease(ctx, key, "b", time.Minute)
+	mustLease(t, ok, err, false, "b takes a held lease")
+	ok, err = s.RenewLease(ctx, key, "b", time.Minute)
+	mustLease(t, ok, err, false, "b renews a's lease")
+	ok, err = s.RenewLease(ctx, key, "a", time.Minute)
+	mustLease(t, ok, err, true, "a renews")
+	if err := s.ReleaseLease(ctx, key, "b"); err != nil {
+		t.Fatal(err)
+	}
+	ok, err = s.TryLease(ctx, key, "b", time.Minute)
+	mustLease(t, ok, err, false, "b takes after b's bogus release")
+	if err := s.ReleaseLease(ctx, key, "a"); err != nil {
+		t.Fatal(err)
+	}
+	ok, err = s.TryLease(ctx, key, "b", time.Minute)
+	mustLease(t, ok, err, true, "b takes after a released")
+}
+
+func TestExpiredLeaseIsTakenByAnother(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	key := store.SweepLeaseKey("default@1", 0)
+	ok, err := s.TryLease(ctx, key, "dead", 100*time.Millisecond)
+	mustLease(t, ok, err, true, "dead takes")
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		ok, err := s.TryLease(ctx, key, "alive", time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("a 100ms lease still held after 5s")
+		}
+		time.Sleep(20 * time.Millisecond) // waiting for a TTL: nothing to await
+	}
+	ok, err = s.RenewLease(ctx, key, "dead", time.Minute)
+	mustLease(t, ok, err, false, "dead owner renews after losing the lease")
+}
+
+func TestDoneShardIsNeverTakenAgain(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	keys := []string{store.SweepLeaseKey("s", 0), store.SweepLeaseKey("s", 1)}
+	ok, err := s.TryLease(ctx, keys[0], "a", time.Minute)
+	mustLease(t, ok, err, true, "a takes")
+	if err := s.MarkDone(ctx, keys[0], "a", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	ok, err = s.TryLease(ctx, keys[0], "b", time.Minute)
+	mustLease(t, ok, err, false, "b takes a done shard")
+	ok, err = s.RenewLease(ctx, keys[0], "a", time.Minute)
+	mustLease(t, ok, err, false, "a renews a done shard")
+	done, err := s.LeasesDone(ctx, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !done[0] || done[1] {
+		t.Fatalf("done: %v, want [true false]", done)
+	}
+}
+
+func TestRenewRetakesVanishedLease(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	key := store.SweepLeaseKey("s", 3)
+	ok, err := s.TryLease(ctx, key, "a", time.Minute)
+	mustLease(t, ok, err, true, "a takes")
+	if err := s.Client().FlushAll(ctx).Err(); err != nil { // as after a Redis restart
+		t.Fatal(err)
+	}
+	ok, err = s.RenewLease(ctx, key, "a", time.Minute)
+	mustLease(t, ok, err, true, "a renews a vanished lease")
+	ok, err = s.TryLease(ctx, key, "b", time.Minute)
+	mustLease(t, ok, err, false, "b takes the retaken lease")
+}

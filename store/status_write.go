@@ -1,0 +1,248 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/sharpeyes/sharpeyes"
+)
+
+// Status writes are compare-and-set on Status.Seq, so that two collectors
+// that computed the same transition from the same previous status cannot
+// both record it: the second finds a newer Seq and gets a conflict instead
+// of writing a second event.
+//
+// Each entry of se:{st}:events is flat, readable with XRANGE or a consumer
+// group:
+//
+//	type       camera.up | camera.degraded | camera.down (camera.<to>),
+//	           or collector.isolated (see RecordIsolation)
+//	camera_id  the camera ("" for collector.isolated)
+//	from, to   states
+//	reason     the reason of the new state
+//	at         RFC 3339 time of the change, as the collector saw it
+//
+// Outages are kept for down only: an outage opens on any change to down and
+// closes on the next change from down to up or degraded, since a degraded
+// camera answers again (its stream may still be unhealthy, which its state
+// says). A change between up and degraded touches no outage.
+
+// EventsCap bounds the events stream (XADD MAXLEN ~); TrimHistory trims it
+// by age as well.
+const EventsCap = 500_000
+
+// Event types of the events stream.
+const (
+	EventTypeCameraPrefix = "camera."
+	EventTypeIsolated     = "collector.isolated"
+)
+
+// statusBatch is how many writes one script call carries.
+const statusBatch = 500
+
+// StatusWrite is one camera's new status, computed from Prev as it was read.
+type StatusWrite struct {
+	ID string
+	// Prev is the status as read (with its Seq; Seq 0 for a camera never
+	// written).
+	Prev sharpeyes.Status
+	// Next is written with Seq = Prev.Seq+1; its own Seq is ignored.
+	Next sharpeyes.Status
+	// Event is set when the state changes; its To must be Next.State.
+	Event *sharpeyes.Event
+}
+
+// applyScript checks and writes a batch of statuses atomically. ARGV[1] is
+// the stream cap, then 11 arguments per write: id, prev seq, status JSON,
+// new state, event type ("" for none), from, reason, at, outage op ("",
+// "open", "close"), outage JSON, outage score.
+// The state sets change only when the stored state differs from the new
+// one; the new state's set is always (idempotently) added to.
+var applyScript = redis.NewScript(`
+local sets = {up = KEYS[2], degraded = KEYS[3], down = KEYS[4]}
+local conflicts = {}
+local applied = 0
+for i = 2, #ARGV, 11 do
+  local id = ARGV[i]
+  local raw = redis.call('HGET', KEYS[1], id)
+  local seq, from = 0, nil
+  if raw then
+    local ok, st = pcall(cjson.decode, raw)
+    if ok and type(st) == 'table' then
+      if type(st.seq) == 'number' then seq = st.seq end
+      from = st.state
+    end
+  end
+  if seq ~= tonumber(ARGV[i+1]) then
+    conflicts[#conflicts+1] = id
+  else
+    local to = ARGV[i+3]
+    redis.call('HSET', KEYS[1], id, ARGV[i+2])
+    if from ~= to then
+      for s, key in pairs(sets) do
+        if s ~= to then redis.call('SREM', key, id) end
+      end
+    end
+    if sets[to] then redis.call('SADD', sets[to], id) end
+    if ARGV[i+4] ~= '' then
+      redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[1], '*', 'type', ARGV[i+4],
+        'camera_id', id, 'from', ARGV[i+5], 'to', to, 'reason', ARGV[i+6], 'at', ARGV[i+7])
+    end
+    if ARGV[i+8] == 'open' then
+      redis.call('HSET', KEYS[6], id, ARGV[i+9])
+    elseif ARGV[i+8] == 'close' then
+      redis.call('HDEL', KEYS[6], id)
+      redis.call('ZADD', KEYS[7], ARGV[i+10], ARGV[i+9])
+    end
+    applied = applied + 1
+  end
+end
+return {applied, conflicts}
+`)
+
+var statusKeys = []string{keyStatus, keyState("up"), keyState("degraded"), keyState("down"), keyEvents, keyOpen, keyOutages}
+
+// ApplyStatuses writes each status whose stored Seq still equals Prev.Seq,
+// with its event and outage change, in batches of 500 that each apply
+// atomically (one Lua script, pipelined EVALSHA with a fallback to loading
+// the script). Ids whose stored status changed since it was read are
+// returned in conflicts and not written. On a Redis error some batches may
+// have been applied: retrying the same writes is safe, since those come
+// back as conflicts.
+func (s *Store) ApplyStatuses(ctx context.Context, writes []StatusWrite) (applied int, conflicts []string, err error) {
+	var batches [][]any
+	for i := 0; i < len(writes); i += statusBatch {
+		args, err := statusArgs(writes[i:min(i+statusBatch, len(writes))])
+		if err != nil {
+			return 0, nil, err
+		}
+		batches = append(batches, args)
+	}
+	for attempt := 0; len(batches) > 0; attempt++ {
+		cmds, err := s.evalBatches(ctx, batches)
+		if err != nil && !isNoScript(err) {
+			return applied, conflicts, fmt.Errorf("write statuses: %w", err)
+		}
+		var again [][]any
+		for i, cmd := range cmds {
+			if isNoScript(cmd.Err()) {
+				again = append(again, batches[i])
+				continue
+			}
+			n, c, err := decodeApplied(cmd)
+			if err != nil {
+				return applied, conflicts, err
+			}
+			applied += n
+			conflicts = append(conflicts, c...)
+		}
+		if len(again) > 0 && attempt > 0 {
+			return applied, conflicts, errors.New("write statuses: script cache keeps being flushed")
+		}
+		if len(again) > 0 {
+			if err := applyScript.Load(ctx, s.rdb).Err(); err != nil {
+				return applied, conflicts, fmt.Errorf("load status script: %w", err)
+			}
+		}
+		batches = again
+	}
+	return applied, conflicts, nil
+}
+
+func (s *Store) evalBatches(ctx context.Context, batches [][]any) ([]*redis.Cmd, error) {
+	cmds := make([]*redis.Cmd, len(batches))
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, args := range batches {
+			cmds[i] = applyScript.EvalSha(ctx, p, statusKeys, args...)
+		}
+		return nil
+	})
+	return cmds, err
+}
+
+func isNoScript(err error) bool { return redis.HasErrorPrefix(err, "NOSCRIPT") }
+
+func decodeApplied(cmd *redis.Cmd) (int, []string, error) {
+	res, err := cmd.Slice()
+	if err != nil {
+		return 0, nil, fmt.Errorf("write statuses: %w", err)
+	}
+	if len(res) != 2 {
+		return 0, nil, fmt.Errorf("write statuses: unexpected reply %v", res)
+	}
+	n, _ := res[0].(int64)
+	list, _ := res[1].([]any)
+	conflicts := make([]string, 0, len(list))
+	for _, v := range list {
+		if id, ok := v.(string); ok {
+			conflicts = append(conflicts, id)
+		}
+	}
+	return int(n), conflicts, nil
+}
+
+// statusArgs flattens writes into the script's ARGV.
+func statusArgs(writes []StatusWrite) ([]any, error) {
+	args := make([]any, 0, 1+11*len(writes))
+	args = append(args, EventsCap)
+	for _, w := range writes {
+		next := w.Next
+		next.Seq = w.Prev.Seq + 1
+		raw, err := json.Marshal(next)
+		if err != nil {
+			return nil, fmt.Errorf("encode status of %q: %w", w.ID, err)
+		}
+		evType, from, reason, at := "", "", "", ""
+		if ev := w.Event; ev != nil {
+			if ev.To != next.State {
+				return nil, fmt.Errorf("status of %q: event to %s but state %s", w.ID, ev.To, next.State)
+			}
+			evType = EventTypeCameraPrefix + string(ev.To)
+			from, reason, at = string(ev.From), ev.Reason, ev.At.UTC().Format(time.RFC3339Nano)
+		}
+		op, outage, score, err := outageChange(w)
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, w.ID, w.Prev.Seq, raw, string(next.State),
+			evType, from, reason, at, op, outage, score)
+	}
+	return args, nil
+}
+
+// outageChange returns what the write does to the camera's outage: open one
+// when it goes down, close the open one when it comes back from down. The
+// closed outage starts at Prev.Since (when the camera went down, since the
+// CAS guarantees Prev is what is stored) and keeps the reason it went down
+// for.
+func outageChange(w StatusWrite) (op string, outage []byte, score string, err error) {
+	ev := w.Event
+	if ev == nil {
+		return "", nil, "", nil
+	}
+	var o sharpeyes.Outage
+	switch {
+	case ev.To == sharpeyes.StateDown && ev.From != sharpeyes.StateDown:
+		op = "open"
+		o = sharpeyes.Outage{CameraID: w.ID, Start: ev.At.UTC(), Reason: ev.Reason}
+	case ev.From == sharpeyes.StateDown && ev.To != sharpeyes.StateDown:
+		op = "close"
+		end := ev.At.UTC()
+		o = sharpeyes.Outage{CameraID: w.ID, Start: w.Prev.Since.UTC(), End: &end,
+			DurationS: end.Sub(w.Prev.Since).Seconds(), Reason: w.Prev.Reason}
+		score = strconv.FormatInt(end.UnixMilli(), 10)
+	default:
+		return "", nil, "", nil
+	}
+	outage, err = json.Marshal(o)
+	if err != nil {
+		return "", nil, "", fmt.Errorf("encode outage of %q: %w", w.ID, err)
+	}
+	return op, outage, score, nil
+}
