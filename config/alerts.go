@@ -42,7 +42,7 @@ const (
 var WebhookFormats = []string{FormatJSON, FormatAlertmanager, FormatDingTalk, FormatWeCom, FormatFeishu}
 
 // WebhookEvents lists the event types a Webhook may subscribe to.
-var WebhookEvents = []string{"camera.down", "camera.up", "camera.degraded", "group.down", "collector.isolated"}
+var WebhookEvents = []string{"camera.down", "camera.up", "camera.degraded", "group.down", "group.up", "collector.isolated"}
 
 // Webhook is one alert receiver.
 type Webhook struct {
