@@ -1,0 +1,102 @@
+package api
+
+import "github.com/sharpeyes/sharpeyes"
+
+// componentSchemas are the shared schemas of the document. They follow the
+// JSON of sharpeyes.Camera, statusView, cameraList, inventory.Result and
+// errorBody; a test decodes real responses against their required members.
+func componentSchemas() map[string]Schema {
+	str := Schema{"type": "string"}
+	num := Schema{"type": "number"}
+	integer := Schema{"type": "integer"}
+	date := Schema{"type": "string", "format": "date"}
+	stamp := Schema{"type": "string", "format": "date-time", "nullable": true}
+	camera := map[string]Schema{
+		"id":           {"type": "string", "description": "20-digit GB/T 28181 code, or [A-Za-z0-9._-]{1,64} with a non-digit"},
+		"name":         {"type": "string", "maxLength": 128},
+		"host":         {"type": "string", "description": "IPv4, IPv6 or DNS name"},
+		"port":         {"type": "integer", "minimum": 0, "maximum": 65535},
+		"probe":        {"type": "string", "enum": names(sharpeyes.ProbeKinds)},
+		"path":         str,
+		"region":       {"type": "string", "description": "district/township/grid"},
+		"owner":        {"type": "string", "enum": names(sharpeyes.Owners)},
+		"lifecycle":    {"type": "string", "enum": names(sharpeyes.Lifecycles)},
+		"maintainer":   str,
+		"uplink":       str,
+		"lat":          {"type": "number", "minimum": -90, "maximum": 90},
+		"lon":          {"type": "number", "minimum": -180, "maximum": 180},
+		"due":          date,
+		"installed_at": date,
+		"tags":         {"type": "object", "additionalProperties": str},
+	}
+	withGB := clone(camera)
+	withGB["gb"] = Schema{"type": "object", "readOnly": true, "description": "parsed GB/T 28181 code"}
+	input := clone(camera)
+	input["username"] = Schema{"type": "string", "writeOnly": true}
+	input["password"] = Schema{"type": "string", "writeOnly": true, "format": "password"}
+	withStatus := clone(withGB)
+	withStatus["status"] = Ref("Status")
+	return map[string]Schema{
+		"Camera":      {"type": "object", "required": []string{"id", "name", "probe", "lifecycle"}, "properties": withGB},
+		"CameraInput": {"type": "object", "required": []string{"id", "name"}, "properties": input},
+		"CameraWithStatus": {"type": "object", "required": []string{"id", "name", "probe", "lifecycle", "status"},
+			"properties": withStatus},
+		"Status": {"type": "object", "required": []string{"state", "reason", "since", "last_probe",
+			"latency_ms", "consecutive_failures", "clock_offset_s"},
+			"properties": map[string]Schema{
+				"state":                {"type": "string", "enum": names(sharpeyes.States)},
+				"reason":               {"type": "string", "description": "timeout, refused, rtsp_401, ...; empty when up"},
+				"since":                stamp,
+				"last_probe":           stamp,
+				"latency_ms":           num,
+				"consecutive_failures": integer,
+				"clock_offset_s":       {"type": "number", "nullable": true},
+			}},
+		"CameraList": {"type": "object", "required": []string{"items", "next_cursor"}, "properties": map[string]Schema{
+			"items":       {"type": "array", "items": Ref("CameraWithStatus")},
+			"next_cursor": {"type": "string", "description": "empty on the last page"},
+		}},
+		"RowError": {"type": "object", "required": []string{"line", "column", "message"}, "properties": map[string]Schema{
+			"line": integer, "column": str, "message": str,
+		}},
+		"ImportResult": {"type": "object", "required": []string{"created", "updated", "skipped", "errors", "dry_run"},
+			"properties": importProps()},
+		"ImportFailure": {"type": "object", "required": []string{"created", "updated", "errors", "error"},
+			"properties": func() map[string]Schema {
+				p := importProps()
+				p["error"] = errorDetailSchema()
+				return p
+			}()},
+		"Error": {"type": "object", "required": []string{"error"},
+			"properties": map[string]Schema{"error": errorDetailSchema()}},
+		"Health": {"type": "object", "required": []string{"status"}, "properties": map[string]Schema{
+			"status": {"type": "string", "enum": []string{"ok", "unavailable"}}, "reason": str,
+		}},
+	}
+}
+
+func importProps() map[string]Schema {
+	integer := Schema{"type": "integer"}
+	return map[string]Schema{
+		"created": integer, "updated": integer, "skipped": integer,
+		"errors":  {"type": "array", "items": Ref("RowError")},
+		"dry_run": {"type": "boolean"},
+	}
+}
+
+func errorDetailSchema() Schema {
+	str := Schema{"type": "string"}
+	return Schema{"type": "object", "required": []string{"code", "message"}, "properties": map[string]Schema{
+		"code": str, "message": str,
+		"field":  {"type": "string", "description": "the bad parameter or field"},
+		"fields": {"type": "array", "items": Schema{"type": "object"}},
+	}}
+}
+
+func clone(m map[string]Schema) map[string]Schema {
+	out := make(map[string]Schema, len(m)+2)
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}

@@ -1,0 +1,137 @@
+// Package api is sharpeyes' HTTP API: a Gin router over the store, with
+// bearer-token auth by role, one JSON error shape, request logging, body
+// limits and an OpenAPI document of every route it serves.
+//
+// NewRouter builds the whole router from a Deps value; other packages add
+// their resources (reports, webhooks, silences) through Deps.Mount and
+// describe them for the OpenAPI document through Deps.Docs.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/sharpeyes/sharpeyes/store"
+)
+
+// DefaultMaxBodyBytes is the body limit when Deps.MaxBodyBytes is zero:
+// enough for a 250,000-camera CSV.
+const DefaultMaxBodyBytes = 64 << 20
+
+// Deps is everything the router needs. Store is required; the rest is
+// optional.
+type Deps struct {
+	Store  *store.Store
+	Logger *slog.Logger // nil discards logs
+	Tokens []Token
+	// MaxBodyBytes caps request bodies (0: DefaultMaxBodyBytes).
+	MaxBodyBytes int64
+	// OpenAccess makes a request without a valid token an anonymous admin.
+	// Only for no configured tokens on a loopback listener: the caller
+	// decides and says so.
+	OpenAccess bool
+	// MetricsPublic and DashboardPublic serve /metrics and the dashboard
+	// without a token; otherwise they need a viewer token.
+	MetricsPublic, DashboardPublic bool
+	// Now is the clock (nil: time.Now).
+	Now func() time.Time
+	// Ready runs extra readiness checks for /readyz after the Redis ping.
+	// An error made by NotReady shows its reason; any other shows
+	// "not ready" and is logged.
+	Ready func(ctx context.Context) error
+	// Mount registers extra resources on the /api/v1 group; auth guards
+	// them with Require.
+	Mount []func(r *gin.RouterGroup, auth Authz)
+	// Docs describes Mount's routes for the OpenAPI document, keyed by
+	// OpenAPI path ("/api/v1/reports/coverage", "/api/v1/webhooks/{id}").
+	Docs map[string]PathItem
+	// Dashboard, when set, answers GET / and every other GET outside
+	// /api/ that no route matches (its assets).
+	Dashboard http.Handler
+	// Metrics, when set, answers GET /metrics.
+	Metrics http.Handler
+}
+
+func (d Deps) withDefaults() Deps {
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.MaxBodyBytes <= 0 {
+		d.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	return d
+}
+
+// NewRouter returns the API router. Gin runs in release mode unless
+// GIN_MODE says otherwise. The OpenAPI document is built here; a Docs entry
+// that collides with a built-in path replaces it.
+func NewRouter(d Deps) *gin.Engine {
+	d = d.withDefaults()
+	if os.Getenv(gin.EnvGinMode) == "" {
+		gin.SetMode(gin.ReleaseMode)
+	}
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	_ = r.SetTrustedProxies(nil) // log the peer, never a spoofable header
+	auth := NewAuthz(d.Tokens, d.OpenAccess)
+	if d.OpenAccess {
+		d.Logger.Warn("API open access: requests without a token act as admin")
+	}
+	r.Use(logRequests(d.Logger, d.Now), recovery(d.Logger), writeErrors(d.Logger), limitBody(d.MaxBodyBytes))
+
+	r.GET("/healthz", healthz)
+	r.HEAD("/healthz", healthz)
+	r.GET("/readyz", readyz(d.Store, d.Ready, d.Logger))
+	if d.Metrics != nil {
+		r.GET("/metrics", guard(auth, !d.MetricsPublic), gin.WrapH(d.Metrics))
+	}
+	if d.Dashboard != nil {
+		r.GET("/", guard(auth, !d.DashboardPublic), gin.WrapH(d.Dashboard))
+	}
+
+	v1 := r.Group("/api/v1")
+	v1.GET("/openapi.json", serveOpenAPI(openAPIDocument(d.Docs)))
+	registerCameras(v1, d, auth)
+	for _, mount := range d.Mount {
+		mount(v1, auth)
+	}
+
+	r.NoRoute(noRoute(d, auth))
+	r.NoMethod(func(c *gin.Context) { Fail(c, errNoMethod) })
+	return r
+}
+
+// guard returns the viewer check when required, or a no-op.
+func guard(auth Authz, required bool) gin.HandlerFunc {
+	if !required {
+		return func(*gin.Context) {}
+	}
+	return auth.Require(RoleViewer)
+}
+
+// noRoute hands unmatched GETs outside /api/ to the dashboard (its assets)
+// and answers everything else with a JSON 404.
+func noRoute(d Deps, auth Authz) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		m, p := c.Request.Method, c.Request.URL.Path
+		isAPI := p == "/api" || strings.HasPrefix(p, "/api/")
+		if d.Dashboard == nil || isAPI || (m != http.MethodGet && m != http.MethodHead) {
+			Fail(c, errNoRoute)
+			return
+		}
+		if !d.DashboardPublic && !auth.check(c, RoleViewer) {
+			return
+		}
+		c.Status(http.StatusOK) // gin preset 404 for NoRoute; the dashboard decides
+		d.Dashboard.ServeHTTP(c.Writer, c.Request)
+	}
+}
