@@ -1,0 +1,142 @@
+package alert
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/sharpeyes/sharpeyes"
+	"github.com/sharpeyes/sharpeyes/api"
+)
+
+// Silences are maintenance windows: the events of the cameras they match
+// are recorded but not sent (see decide.go). They are kept after they end,
+// for availability reports, until history retention removes them
+// (store.TrimSilences).
+
+// maxSilence bounds a silence's length: a year-long "maintenance window"
+// is a forgotten one.
+const maxSilence = 90 * 24 * time.Hour
+
+// silenceView is a silence as the API shows it, with whether it applies
+// now.
+type silenceView struct {
+	sharpeyes.Silence
+	Active bool `json:"active"`
+}
+
+func (d *Dispatcher) viewSilence(s sharpeyes.Silence) silenceView {
+	s.Start, s.End, s.CreatedAt = s.Start.UTC(), s.End.UTC(), s.CreatedAt.UTC()
+	return silenceView{Silence: s, Active: s.ActiveAt(d.now())}
+}
+
+// listSilences answers GET /silences (?active=true for those in force
+// now), ordered by start.
+func (d *Dispatcher) listSilences(c *gin.Context) {
+	onlyActive := false
+	if s := c.Query("active"); s != "" {
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			fail(c, badField("active", "must be true or false"))
+			return
+		}
+		onlyActive = b
+	}
+	all, err := d.store.Silences(c.Request.Context())
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	out := list[silenceView]{Items: make([]silenceView, 0, len(all))}
+	for _, s := range all {
+		if v := d.viewSilence(s); v.Active || !onlyActive {
+			out.Items = append(out.Items, v)
+		}
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+func (d *Dispatcher) getSilence(c *gin.Context) {
+	s, err := d.store.Silence(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, d.viewSilence(s))
+}
+
+// createSilence answers POST /silences: 201 with the silence, its author
+// the name of the caller's token; 400 naming a bad field.
+func (d *Dispatcher) createSilence(c *gin.Context) {
+	now := d.now().UTC()
+	s, err := decodeSilence(c.Request.Body, now)
+	if err == nil {
+		err = validateSilence(s, now)
+	}
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	p, _ := api.PrincipalOf(c)
+	s.ID, s.Author, s.CreatedAt = newID(), p.Name, now
+	if err := d.store.CreateSilence(c.Request.Context(), s); err != nil {
+		fail(c, err)
+		return
+	}
+	d.log.Info("silence created", "id", s.ID, "author", s.Author, "camera", s.CameraID, "region", s.Region,
+		"uplink", s.Uplink, "maintainer", s.Maintainer, "start", s.Start, "end", s.End)
+	c.Header("Location", "/api/v1/silences/"+url.PathEscape(s.ID))
+	c.JSON(http.StatusCreated, d.viewSilence(s))
+}
+
+func validateSilence(s sharpeyes.Silence, now time.Time) error {
+	switch {
+	case s.CameraID == "" && s.Region == "" && s.Uplink == "" && s.Maintainer == "":
+		return badField("camera_id", "give at least one of camera_id, region, uplink, maintainer")
+	case !s.End.After(s.Start):
+		return badField("end", "must be after start")
+	case !s.End.After(now):
+		return badField("end", "is in the past")
+	case s.End.Sub(s.Start) > maxSilence:
+		return badField("end", "a silence lasts at most 90 days")
+	case utf8.RuneCountInString(s.Comment) > 1024:
+		return badField("comment", "is longer than 1024 characters")
+	}
+	for field, v := range map[string]string{"camera_id": s.CameraID, "region": s.Region, "uplink": s.Uplink, "maintainer": s.Maintainer} {
+		if utf8.RuneCountInString(v) > 256 {
+			return badField(field, "is longer than 256 characters")
+		}
+	}
+	return nil
+}
+
+// deleteSilence answers DELETE /silences/:id with 204. A silence that has
+// not started is removed; one in force ends now and stays on record (the
+// reports count it); one already over is left as it is.
+func (d *Dispatcher) deleteSilence(c *gin.Context) {
+	ctx := c.Request.Context()
+	s, err := d.store.Silence(ctx, c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	now := d.now().UTC()
+	switch {
+	case s.Start.After(now):
+		err = d.store.DeleteSilence(ctx, s.ID)
+	case s.End.After(now):
+		s.End = now
+		err = d.store.PutSilence(ctx, s)
+	}
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	p, _ := api.PrincipalOf(c)
+	d.log.Info("silence ended", "id", s.ID, "by", p.Name)
+	c.Status(http.StatusNoContent)
+}
