@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"unique"
 
 	"github.com/redis/go-redis/v9"
 
@@ -19,6 +20,39 @@ type Snapshot struct {
 	Version string
 	Cameras []sharpeyes.Camera
 	index   map[string]int
+
+	// selections caches filter results (without State) for this version:
+	// paging through a list, or dashboards polling the same report, repeat
+	// the same filter many times between inventory writes.
+	mu         sync.Mutex
+	selections map[sharpeyes.Filter][]*sharpeyes.Camera
+}
+
+// maxSelections bounds the filter cache of one snapshot.
+const maxSelections = 256
+
+// selection returns the cameras matching f (whose State must be empty),
+// computing and caching them on first use.
+func (sn *Snapshot) selection(f sharpeyes.Filter) []*sharpeyes.Camera {
+	sn.mu.Lock()
+	sel, ok := sn.selections[f]
+	sn.mu.Unlock()
+	if ok {
+		return sel
+	}
+	sel = make([]*sharpeyes.Camera, 0, 64)
+	for i := range sn.Cameras {
+		if c := &sn.Cameras[i]; f.Match(c) {
+			sel = append(sel, c)
+		}
+	}
+	sn.mu.Lock()
+	if len(sn.selections) >= maxSelections {
+		clear(sn.selections)
+	}
+	sn.selections[f] = sel
+	sn.mu.Unlock()
+	return sel
 }
 
 // Get returns the camera with id from the snapshot.
@@ -60,7 +94,7 @@ func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
 }
 
 func (s *Store) loadSnapshot(ctx context.Context, ver string) (*Snapshot, error) {
-	snap := &Snapshot{Version: ver, index: make(map[string]int)}
+	snap := &Snapshot{Version: ver, index: make(map[string]int), selections: make(map[sharpeyes.Filter][]*sharpeyes.Camera)}
 	var cursor uint64
 	for {
 		kv, next, err := s.rdb.HScan(ctx, keyCameras, cursor, "*", 2000).Result()
@@ -75,6 +109,7 @@ func (s *Store) loadSnapshot(ctx context.Context, ver string) (*Snapshot, error)
 			if err := json.Unmarshal([]byte(kv[i+1]), &c); err != nil {
 				return nil, fmt.Errorf("decode camera %q: %w", kv[i], err)
 			}
+			intern(&c)
 			snap.index[kv[i]] = len(snap.Cameras)
 			snap.Cameras = append(snap.Cameras, c)
 		}
@@ -90,7 +125,8 @@ func (s *Store) loadSnapshot(ctx context.Context, ver string) (*Snapshot, error)
 }
 
 // Select returns the cameras of the current inventory that match f,
-// including its State (read from the status sets), in id order.
+// including its State (read from the status sets), in id order. The slice
+// and the cameras are shared with other callers: read them, never modify.
 func (s *Store) Select(ctx context.Context, f sharpeyes.Filter) ([]*sharpeyes.Camera, error) {
 	snap, err := s.Snapshot(ctx)
 	if err != nil {
@@ -103,14 +139,30 @@ func (s *Store) Select(ctx context.Context, f sharpeyes.Filter) ([]*sharpeyes.Ca
 			return nil, err
 		}
 	}
-	var out []*sharpeyes.Camera
-	for i := range snap.Cameras {
-		c := &snap.Cameras[i]
-		if f.Match(c) && (inState == nil || inState(c.ID)) {
+	f.State = ""
+	sel := snap.selection(f)
+	if inState == nil {
+		return sel, nil
+	}
+	out := make([]*sharpeyes.Camera, 0, len(sel)/4)
+	for _, c := range sel {
+		if inState(c.ID) {
 			out = append(out, c)
 		}
 	}
 	return out, nil
+}
+
+// intern makes the fields that filters compare share one copy per
+// distinct value: 100,000 cameras have a few hundred regions, owners and
+// maintainers, and shared strings keep a full scan in the CPU cache.
+func intern(c *sharpeyes.Camera) {
+	c.Region = unique.Make(c.Region).Value()
+	c.Maintainer = unique.Make(c.Maintainer).Value()
+	c.Uplink = unique.Make(c.Uplink).Value()
+	c.Owner = unique.Make(c.Owner).Value()
+	c.Lifecycle = unique.Make(c.Lifecycle).Value()
+	c.Probe = unique.Make(c.Probe).Value()
 }
 
 // Page is one page of a camera list.
