@@ -1,0 +1,184 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/sharpeyes/sharpeyes/api"
+	"github.com/sharpeyes/sharpeyes/config"
+	"github.com/sharpeyes/sharpeyes/fleet"
+	"github.com/sharpeyes/sharpeyes/inventory"
+	"github.com/sharpeyes/sharpeyes/metrics"
+	"github.com/sharpeyes/sharpeyes/store"
+	"github.com/sharpeyes/sharpeyes/web"
+)
+
+type serveFlags struct {
+	configFlags
+	listen    string
+	inventory string
+	demo      int
+	insecure  bool
+	noCollect bool
+}
+
+// runServe runs the API, the dashboard and the collector in one process
+// until ctx is cancelled (SIGINT/SIGTERM), then shuts down gracefully.
+func runServe(ctx context.Context, e env, args []string) error {
+	fs := newFlags("serve", e.stderr)
+	var f serveFlags
+	f.register(fs)
+	fs.StringVar(&f.listen, "listen", "", "API address, overrides listen (default 127.0.0.1:8080)")
+	fs.StringVar(&f.inventory, "inventory", "", "import this CSV/JSON inventory at start")
+	fs.IntVar(&f.demo, "demo", 0, "also run a simulated fleet of N cameras on loopback and register it")
+	fs.BoolVar(&f.insecure, "insecure", false, "allow serving without tokens on a non-loopback address")
+	fs.BoolVar(&f.noCollect, "no-collector", false, "serve the API only (another process collects)")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := f.loadServe(e)
+	if err != nil {
+		return err
+	}
+	log := newLogger(e.stderr, cfg)
+	s, closeStore, err := openStore(ctx, cfg, log, true)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	if err := f.seed(ctx, log, s); err != nil {
+		return err
+	}
+	return serve(ctx, log, cfg, s, !f.noCollect && cfg.Collector.Enabled, f.demo > 0)
+}
+
+func (f *serveFlags) loadServe(e env) (config.Config, error) {
+	cfg, err := f.load(e)
+	if err != nil {
+		return cfg, err
+	}
+	if f.listen != "" || f.insecure {
+		if f.listen != "" {
+			cfg.Listen = f.listen
+		}
+		cfg.Insecure = cfg.Insecure || f.insecure
+		if err := cfg.Validate(); err != nil {
+			return cfg, usageError{err}
+		}
+	}
+	if f.demo < 0 || f.demo > fleet.MaxCameras {
+		return cfg, usageErrorf("--demo: %d is not within 0..%d", f.demo, fleet.MaxCameras)
+	}
+	return cfg, nil
+}
+
+// seed loads --inventory and the --demo fleet into the store.
+func (f *serveFlags) seed(ctx context.Context, log *slog.Logger, s *store.Store) error {
+	if f.inventory != "" {
+		file, err := os.Open(f.inventory)
+		if err != nil {
+			return usageErrorf("--inventory: %w", err)
+		}
+		res, err := inventory.Import(ctx, s, file, "", inventory.Options{})
+		file.Close()
+		for _, re := range res.Errors {
+			log.Error("inventory row rejected", "file", f.inventory, "line", re.Line, "column", re.Column, "error", re.Message)
+		}
+		if err != nil {
+			return usageErrorf("--inventory %s: %w", f.inventory, err)
+		}
+		log.Info("inventory loaded", "file", f.inventory, "created", res.Created, "updated", res.Updated)
+	}
+	if f.demo > 0 {
+		fl, err := fleet.Start(ctx, fleet.Demo(f.demo))
+		if err != nil {
+			return fmt.Errorf("demo fleet: %w", err)
+		}
+		go func() { <-ctx.Done(); fl.Close() }()
+		res, err := s.PutMany(ctx, fl.Cameras())
+		if err != nil {
+			return fmt.Errorf("register demo fleet: %w", err)
+		}
+		log.Info("demo fleet running on loopback", "cameras", f.demo, "registered", res.Created+res.Updated)
+	}
+	return nil
+}
+
+// serve wires the pieces and blocks until ctx ends.
+// With sweepNow (demos) the first sweep starts at once rather than at the
+// schedule's next tick.
+func serve(ctx context.Context, log *slog.Logger, cfg config.Config, s *store.Store, collect, sweepNow bool) error {
+	m := metrics.New(stateCounter(s))
+	deps := apiDeps(cfg, log, s, m)
+	if collect {
+		c, err := newCollector(cfg, log, s, m)
+		if err != nil {
+			return usageError{err}
+		}
+		if err := c.Start(ctx); err != nil {
+			return err
+		}
+		defer c.Wait()
+		if sweepNow {
+			go func() {
+				if _, err := c.RunOnce(ctx); err != nil && ctx.Err() == nil {
+					log.Warn("first sweep", "error", err)
+				}
+			}()
+		}
+	}
+	if err := mountExtras(ctx, cfg, log, s, m, &deps); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+	}
+	srv := api.NewServer(cfg.Listen, api.NewRouter(deps))
+	log.Info("sharpeyes serving", "listen", ln.Addr().String(), "version", version,
+		"dashboard", "http://"+ln.Addr().String()+"/")
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func apiDeps(cfg config.Config, log *slog.Logger, s *store.Store, m *metrics.Metrics) api.Deps {
+	d := api.Deps{
+		Store: s, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes,
+		MetricsPublic: cfg.Auth.MetricsPublic, DashboardPublic: cfg.Auth.DashboardPublic,
+		Dashboard: web.Handler(), Metrics: m.Handler(),
+	}
+	for _, t := range cfg.Tokens {
+		role, err := api.ParseRole(string(t.Role))
+		if err != nil {
+			continue // validated by config already
+		}
+		d.Tokens = append(d.Tokens, api.Token{Name: t.Name, Role: role, Hash: t.SHA256()})
+	}
+	if len(d.Tokens) == 0 {
+		d.OpenAccess = true
+		if config.IsLoopback(cfg.Listen) {
+			log.Warn("no API tokens configured: serving read-write to anyone who can reach the loopback address", "listen", cfg.Listen)
+		} else {
+			log.Warn("no API tokens configured and --insecure given: anyone on the network can change the inventory", "listen", cfg.Listen)
+		}
+	}
+	return d
+}
