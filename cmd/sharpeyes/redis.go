@@ -29,17 +29,18 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger, embedde
 		log.Warn("no Redis configured: using the embedded in-memory server; all data is lost when sharpeyes stops. "+
 			"Set redis.url (or --redis) to a Redis with AOF on for production", "addr", srv.Addr())
 		cfg.Redis.URL = srv.URL()
-		s, closeStore, err := connect(ctx, cfg)
+		s, closeStore, err := connect(ctx, cfg, log)
 		if err != nil {
 			srv.Close()
 			return nil, nil, err
 		}
 		return s, func() { closeStore(); srv.Close() }, nil
 	}
-	return connect(ctx, cfg)
+	return connect(ctx, cfg, log)
 }
 
-func connect(ctx context.Context, cfg config.Config) (*store.Store, func(), error) {
+func connect(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.Store, func(), error) {
+	store.SetRedisLogger(log)
 	r := cfg.Redis
 	rdb, err := store.Open(ctx, store.Options{
 		URL: r.URL, Addrs: r.Addrs, MasterName: r.MasterName, Cluster: r.Cluster,
