@@ -54,7 +54,7 @@ func TestReceiverDownForTenMinutesLosesNothingAndKeepsOrder(t *testing.T) {
 	h := newHarness(t)
 	rc := newReceiver(t)
 	start := time.Now().UTC()
-	clk := &clock{t: start}
+	clk := newClock(start)
 	back := start.Add(10 * time.Minute)
 	rc.setFail(func(n int, w http.ResponseWriter, r *http.Request) bool {
 		if clk.Now().Before(back) {

@@ -9,25 +9,13 @@ import (
 	"time"
 
 	"github.com/sharpeyes/sharpeyes/alert"
+	"github.com/sharpeyes/sharpeyes/internal/testclock"
 )
 
-// clock is a settable clock for the dispatcher.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+// clock is the settable test clock.
+type clock = testclock.Clock
 
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+func newClock(t time.Time) *clock { return testclock.New(t) }
 
 // receiver is a webhook endpoint on loopback that records what it took
 // (answered 2xx) and how many attempts it saw. fail, when set, may answer

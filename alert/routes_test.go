@@ -212,7 +212,7 @@ func TestDeadLettersOfExpiredAndRefusedDeliveriesAreListed(t *testing.T) {
 		return true
 	})
 	ids := h.cameras("死信", 1, "SW-1", "荷塘区", "")
-	clk := &clock{t: time.Now().UTC()}
+	clk := newClock(time.Now().UTC())
 	o := h.options(jsonHook("refusing", refusing.URL), jsonHook("down", down.URL))
 	o.Now, o.MaxAge, o.RetryMax = clk.Now, time.Hour, 10*time.Minute
 	d := h.dispatcher(o)

@@ -13,30 +13,16 @@ import (
 	"github.com/sharpeyes/sharpeyes/collector"
 	"github.com/sharpeyes/sharpeyes/collector/probe"
 	"github.com/sharpeyes/sharpeyes/internal/redistest"
+	"github.com/sharpeyes/sharpeyes/internal/testclock"
 	"github.com/sharpeyes/sharpeyes/store"
 )
 
+// clock is the settable test clock.
+type clock = testclock.Clock
+
 var t0 = time.Date(2025, 11, 26, 8, 0, 0, 0, time.UTC)
 
-// clock is an injected clock that tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock(t time.Time) *clock { return &clock{t: t} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
+func newClock(t time.Time) *clock { return testclock.New(t) }
 
 // counter counts probes per host, wrapping another probe.
 type counter struct {

@@ -3,7 +3,6 @@ package report
 import (
 	"context"
 	"math"
-	"sync"
 	"testing"
 	"time"
 
@@ -11,29 +10,15 @@ import (
 
 	"github.com/sharpeyes/sharpeyes"
 	"github.com/sharpeyes/sharpeyes/internal/redistest"
+	"github.com/sharpeyes/sharpeyes/internal/testclock"
 	"github.com/sharpeyes/sharpeyes/store"
 )
 
+// clock is the settable test clock.
+type clock = testclock.Clock
+
 // t0 is "now" in the tests' controlled timelines.
 var t0 = time.Date(2025, 3, 10, 0, 0, 0, 0, time.UTC)
-
-// clock is a settable clock shared by a store and a reporter.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
 
 // env is one test's Redis, store, clock and reporter.
 type env struct {
@@ -55,7 +40,7 @@ func envOn(tb testing.TB, rdb *redis.Client) *env {
 	if err := rdb.FlushAll(context.Background()).Err(); err != nil {
 		tb.Fatalf("flush redis: %v", err)
 	}
-	e := &env{rdb: rdb, store: store.New(rdb), clock: &clock{t: t0}}
+	e := &env{rdb: rdb, store: store.New(rdb), clock: testclock.New(t0)}
 	e.store.SetClock(e.clock.Now)
 	e.rep = New(Options{Store: e.store, Now: e.clock.Now, Interval: time.Minute})
 	return e
