@@ -115,6 +115,7 @@ func (f *serveFlags) seed(ctx context.Context, log *slog.Logger, s *store.Store)
 // schedule's next tick.
 func serve(ctx context.Context, log *slog.Logger, cfg config.Config, s *store.Store, collect, sweepNow bool) error {
 	m := metrics.New(stateCounter(s))
+	s.OnError(func(error) { m.RedisError() })
 	deps := apiDeps(cfg, log, s, m)
 	if collect {
 		c, err := newCollector(cfg, log, s, m)

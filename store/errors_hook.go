@@ -1,0 +1,58 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"net"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// OnError calls fn for every Redis command or pipeline that fails, except
+// for the "no such key" answer (redis.Nil), which is a normal reply. It is
+// how the Redis error metric counts without other packages seeing go-redis.
+func (s *Store) OnError(fn func(err error)) {
+	s.rdb.AddHook(errorHook{fn: fn})
+}
+
+type errorHook struct{ fn func(error) }
+
+func (h errorHook) DialHook(next redis.DialHook) redis.DialHook {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		conn, err := next(ctx, network, addr)
+		if err != nil {
+			h.fn(err)
+		}
+		return conn, err
+	}
+}
+
+func (h errorHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		err := next(ctx, cmd)
+		if counted(err, cmd) {
+			h.fn(err)
+		}
+		return err
+	}
+}
+
+func (h errorHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		err := next(ctx, cmds)
+		for _, cmd := range cmds {
+			if counted(cmd.Err(), cmd) {
+				h.fn(cmd.Err())
+				break // one failed round trip counts once
+			}
+		}
+		return err
+	}
+}
+
+// counted leaves out the normal "no such key" reply and the connection
+// handshake's optional CLIENT subcommands, which older servers refuse and
+// go-redis then does without.
+func counted(err error, cmd redis.Cmder) bool {
+	return err != nil && !errors.Is(err, redis.Nil) && cmd.Name() != "client"
+}
