@@ -16,6 +16,12 @@
 //	se:{st}:open         HASH   camera id -> open outage JSON
 //	se:{st}:outages      ZSET   closed outages JSON, scored by end (unix ms)
 //	se:{st}:sweep        HASH   last sweep: start, end, duration, counts
+//	se:{st}:isolations   LIST   the last 1,000 sweeps judged isolated
+//	se:{co}:sweep:<slot>:<shard>        STRING lease of one shard of one sweep
+//	se:{co}:sweep:<slot>:<shard>:done   STRING the shard was written
+//
+// The alerting keys (se:{al}:…: silences, webhooks, outbox queues, dead
+// letters, delivery locks) are listed in silences.go.
 //
 // Inventory writes of many cameras are pipelined inside MULTI/EXEC, so an
 // import lands whole or not at all.
