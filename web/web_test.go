@@ -58,3 +58,40 @@ func TestDashboardLoadsNothingFromOtherHosts(t *testing.T) {
 		}
 	}
 }
+
+// The CSP allows only files from 'self': the page may carry no inline
+// script, style or event handler.
+func TestDashboardNeedsNoInlineCode(t *testing.T) {
+	srv := httptest.NewServer(web.Handler())
+	defer srv.Close()
+	_, _, page := get(t, srv, "/")
+	for _, tc := range []struct{ name, pattern string }{
+		{"inline script", `<script(\s[^>]*)?>[^<]+</script>`},
+		{"style element", `<style`},
+		{"style attribute", `\sstyle\s*=`},
+		{"event handler", `\son[a-z]+\s*=`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if m := regexp.MustCompile(`(?i)` + tc.pattern).FindString(page); m != "" {
+				t.Errorf("index.html has %s: %q", tc.name, m)
+			}
+		})
+	}
+}
+
+// Every element the script looks up by id exists in the page.
+func TestScriptFindsItsElements(t *testing.T) {
+	srv := httptest.NewServer(web.Handler())
+	defer srv.Close()
+	_, _, page := get(t, srv, "/")
+	_, _, script := get(t, srv, "/app.js")
+	refs := regexp.MustCompile(`"#([A-Za-z][\w-]*)`).FindAllStringSubmatch(script, -1)
+	if len(refs) == 0 {
+		t.Fatal("app.js looks up no element by id")
+	}
+	for _, m := range refs {
+		if !strings.Contains(page, `id="`+m[1]+`"`) {
+			t.Errorf("app.js uses #%s, index.html has no such id", m[1])
+		}
+	}
+}
