@@ -12,8 +12,12 @@ test:
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -o bin/sharpeyes ./cmd/sharpeyes
 
+# The benchmarks of docs/benchmarks.md (several minutes; loopback only).
 bench:
-	./scripts/bench.sh
+	./scripts/bench-sweep.sh
+	$(GO) test -run '^$$' -bench 'Import100k' -benchtime 3x ./inventory
+	$(GO) test -run '^$$' -bench '100k' -benchtime 3000x ./api
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./report
 
 docker:
 	docker build -t sharpeyes .
