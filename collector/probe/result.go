@@ -142,8 +142,11 @@ var netClasses = []struct {
 	{sharpeyes.ReasonTimeout, []error{context.DeadlineExceeded, context.Canceled, os.ErrDeadlineExceeded}},
 	{sharpeyes.ReasonRefused, []error{syscall.ECONNREFUSED, syscall.ECONNRESET, syscall.ECONNABORTED,
 		syscall.EPIPE, io.EOF, io.ErrUnexpectedEOF}},
+	// No local port or address for the connection is this host's fault,
+	// not the camera's.
+	{ReasonProbeError, []error{syscall.EADDRNOTAVAIL, syscall.EADDRINUSE}},
 	{sharpeyes.ReasonUnreachable, []error{syscall.EHOSTUNREACH, syscall.ENETUNREACH, syscall.EHOSTDOWN,
-		syscall.ENETDOWN, syscall.EADDRNOTAVAIL}},
+		syscall.ENETDOWN}},
 }
 
 // shorten cuts a text to at most 200 bytes and drops control characters, so

@@ -3,7 +3,6 @@ package probe
 import (
 	"context"
 	"net"
-	"net/netip"
 	"strconv"
 	"strings"
 
@@ -37,17 +36,14 @@ func TCP(ctx context.Context, t Target) Result {
 
 // dialTCP connects to addr and puts ctx's deadline on the connection. A
 // failure to set the deadline fails the dial with ReasonProbeError, since a
-// connection without one could hang a worker. An IP literal (most cameras)
-// skips the resolver and its allocations.
+// connection without one could hang a worker.
 func dialTCP(ctx context.Context, addr string) (net.Conn, error) {
-	var conn net.Conn
-	if ap, err := netip.ParseAddrPort(addr); err == nil {
-		tc, err := dialer.DialTCP(ctx, "tcp", netip.AddrPort{}, ap)
-		if err != nil {
-			return nil, err
-		}
-		conn = tc
-	} else if conn, err = dialer.DialContext(ctx, "tcp", addr); err != nil {
+	// DialContext rather than DialTCP with a zero local address: the
+	// latter binds first, so every probe needs a local port free for all
+	// destinations, and the kernel's search for one grows with the sockets
+	// the host holds (measured: a sweep slowed 4-7x, with false failures).
+	conn, err := dialer.DialContext(ctx, "tcp", addr)
+	if err != nil {
 		return nil, err
 	}
 	// A probe's close is final: resetting instead of the FIN handshake
