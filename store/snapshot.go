@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"unique"
 
@@ -94,7 +96,15 @@ func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
 }
 
 func (s *Store) loadSnapshot(ctx context.Context, ver string) (*Snapshot, error) {
-	snap := &Snapshot{Version: ver, index: make(map[string]int), selections: make(map[sharpeyes.Filter][]*sharpeyes.Camera)}
+	n, err := s.rdb.HLen(ctx, keyCameras).Result()
+	if err != nil {
+		return nil, fmt.Errorf("count inventory: %w", err)
+	}
+	// Sized once (the hash may grow while we scan; append copes), decoded
+	// in HSCAN order, then copied once into id order: sorting 264-byte
+	// structs in place would move each of them log n times.
+	loaded := make([]sharpeyes.Camera, 0, n)
+	seen := make(map[string]struct{}, n)
 	var cursor uint64
 	for {
 		kv, next, err := s.rdb.HScan(ctx, keyCameras, cursor, "*", 2000).Result()
@@ -102,24 +112,31 @@ func (s *Store) loadSnapshot(ctx context.Context, ver string) (*Snapshot, error)
 			return nil, fmt.Errorf("scan inventory: %w", err)
 		}
 		for i := 0; i+1 < len(kv); i += 2 {
-			if _, dup := snap.index[kv[i]]; dup {
+			if _, dup := seen[kv[i]]; dup {
 				continue // HSCAN may return an element twice
 			}
-			var c sharpeyes.Camera
-			if err := json.Unmarshal([]byte(kv[i+1]), &c); err != nil {
+			seen[kv[i]] = struct{}{}
+			loaded = append(loaded, sharpeyes.Camera{})
+			c := &loaded[len(loaded)-1]
+			if err := json.Unmarshal([]byte(kv[i+1]), c); err != nil {
 				return nil, fmt.Errorf("decode camera %q: %w", kv[i], err)
 			}
-			intern(&c)
-			snap.index[kv[i]] = len(snap.Cameras)
-			snap.Cameras = append(snap.Cameras, c)
+			intern(c)
 		}
 		if cursor = next; cursor == 0 {
 			break
 		}
 	}
-	sort.Slice(snap.Cameras, func(i, j int) bool { return snap.Cameras[i].ID < snap.Cameras[j].ID })
-	for i, c := range snap.Cameras {
-		snap.index[c.ID] = i
+	order := make([]int32, len(loaded))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(loaded[a].ID, loaded[b].ID) })
+	snap := &Snapshot{Version: ver, Cameras: make([]sharpeyes.Camera, len(loaded)),
+		index: make(map[string]int, len(loaded)), selections: make(map[sharpeyes.Filter][]*sharpeyes.Camera)}
+	for i, j := range order {
+		snap.Cameras[i] = loaded[j]
+		snap.index[snap.Cameras[i].ID] = i
 	}
 	return snap, nil
 }
