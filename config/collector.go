@@ -52,8 +52,9 @@ type CollectorConfig struct {
 	// they fail, marks the collector itself isolated (one collector.isolated
 	// alert instead of thousands of camera.down). Default 0.8.
 	IsolationThreshold float64 `yaml:"isolation_threshold"`
-	// Instance names this replica in leases and logs. Default: the host
-	// name ("" in the file means the same).
+	// Instance names this replica in leases and logs; two processes must
+	// never share a name. Default: unique to the process, host-pid-random
+	// ("" in the file means the same).
 	Instance string `yaml:"instance"`
 }
 
