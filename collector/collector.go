@@ -8,7 +8,9 @@
 // the shard is marked done. A replica that dies stops renewing; its shards'
 // leases expire and another replica takes them. Status writes are
 // compare-and-set (store.ApplyStatuses), so two replicas never record one
-// change twice.
+// change twice. Scheduled sweeps are named by their group and scheduled
+// second; `collect --once` runs join the once-sweep the store names while
+// it runs (store.JoinOnceSweep), so runs started together share it.
 package collector
 
 import (

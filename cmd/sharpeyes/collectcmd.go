@@ -96,7 +96,7 @@ func printSummary(e env, sum collector.Summary, asJSON bool) error {
 		fmt.Fprintf(e.stdout, "  %-14s %d\n", r, sum.ByReason[r])
 	}
 	if sum.Isolated {
-		fmt.Fprintln(e.stdout, "most probes failed: the collector's own network is suspect; camera states were left unchanged")
+		fmt.Fprintln(e.stdout, "most probes timed out or found no route: the collector's own network is suspect; camera states were left unchanged")
 	}
 	return nil
 }
