@@ -79,7 +79,8 @@ func (c *consumer) backoff() time.Duration {
 // what is due and acknowledges what is done.
 func (c *consumer) step(ctx context.Context) error {
 	c.hooks = nil
-	ok, err := c.d.store.TryLease(ctx, store.AlertConsumerLeaseKey, c.d.opts.Instance, c.d.opts.LeaseTTL)
+	// RenewLease takes the lease when it is free and extends it when held.
+	ok, err := c.d.store.RenewLease(ctx, store.AlertConsumerLeaseKey, c.d.opts.Instance, c.d.opts.LeaseTTL)
 	if err != nil {
 		return err
 	}

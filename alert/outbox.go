@@ -104,7 +104,7 @@ func (d *Dispatcher) deliverTo(ctx context.Context, wh string) {
 		if !more {
 			return
 		}
-		if ok, err := d.store.TryLease(ctx, lock, token, d.lockTTL()); err != nil || !ok {
+		if ok, err := d.store.RenewLease(ctx, lock, token, d.lockTTL()); err != nil || !ok {
 			return
 		}
 	}

@@ -8,7 +8,9 @@
 // the shard is marked done. A replica that dies stops renewing; its shards'
 // leases expire and another replica takes them. Status writes are
 // compare-and-set (store.ApplyStatuses), so two replicas never record one
-// change twice.
+// change twice. Scheduled sweeps are named by their group and scheduled
+// second; `collect --once` runs join the once-sweep the store names while
+// it runs (store.JoinOnceSweep), so runs started together share it.
 package collector
 
 import (
@@ -19,13 +21,12 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
-	"github.com/robfig/cron/v3"
-
-	"github.com/sharpeyes/sharpeyes"
 	"github.com/sharpeyes/sharpeyes/collector/probe"
+	"github.com/sharpeyes/sharpeyes/config"
 	"github.com/sharpeyes/sharpeyes/store"
 )
 
@@ -56,13 +57,16 @@ type Options struct {
 	// (default time.Now). Waiting always follows the real clock.
 	Now func() time.Time
 	// Instance names this replica in leases and summaries (default
-	// hostname-random); it must not contain commas.
+	// host-pid-random); it must be unique to the process, so that two
+	// replicas never share a lease, and must not contain commas.
 	Instance string
-	// Schedule is the cron spec, with seconds, of the default group.
+	// Schedule is the cron spec, with seconds, of the default group
+	// (config.ParseSchedule reads it).
 	Schedule string
 	// Groups sweep their cameras on their own schedules; a camera belongs
-	// to the first group it matches, else to the default schedule.
-	Groups        []Group
+	// to the first group whose filter it matches, else to the default
+	// schedule.
+	Groups        []config.Group
 	ProbeTimeout  time.Duration
 	Concurrency   int
 	Thresholds    Thresholds
@@ -155,33 +159,15 @@ func setDefault[T int | float64 | time.Duration](v *T, def T) {
 
 func defaultInstance() string {
 	host, _ := os.Hostname()
-	var b [3]byte
-	_, _ = rand.Read(b[:])
-	return strings.ReplaceAll(host, ",", "_") + "-" + hex.EncodeToString(b[:])
+	return strings.ReplaceAll(host, ",", "_") + "-" + strconv.Itoa(os.Getpid()) + "-" + randomHex(3)
+}
+
+// randomHex returns n random bytes in hex.
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 // Instance returns the replica's name.
 func (c *Collector) Instance() string { return c.o.Instance }
-
-// Group is a set of cameras swept on their own schedule. Empty filter
-// fields match everything.
-type Group struct {
-	Name string
-	// Schedule is a cron spec with seconds ("0 */5 * * * *") or a
-	// descriptor ("@every 30s").
-	Schedule   string
-	Region     string // prefix on whole segments
-	Owner      sharpeyes.Owner
-	Lifecycle  sharpeyes.Lifecycle
-	Maintainer string
-	Probe      sharpeyes.ProbeKind
-}
-
-// Match reports whether c passes the group's filter.
-func (g Group) Match(c *sharpeyes.Camera) bool {
-	f := sharpeyes.Filter{Region: g.Region, Owner: g.Owner, Lifecycle: g.Lifecycle, Maintainer: g.Maintainer}
-	return f.Match(c) && (g.Probe == "" || c.Probe == g.Probe)
-}
-
-// cronParser reads schedules with a seconds field, and descriptors.
-var cronParser = cron.NewParser(cron.Second | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)

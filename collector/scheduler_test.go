@@ -9,6 +9,7 @@ import (
 	"github.com/sharpeyes/sharpeyes"
 	"github.com/sharpeyes/sharpeyes/collector"
 	"github.com/sharpeyes/sharpeyes/collector/probe"
+	"github.com/sharpeyes/sharpeyes/config"
 )
 
 // stopAndWait cancels a started collector and fails unless it stops
@@ -37,7 +38,7 @@ func TestStartSweepsEachGroupOnItsSchedule(t *testing.T) {
 	both := make(chan struct{})
 	c := r.collector(t, "c1", func(o *collector.Options) {
 		o.Schedule = "* * * * * *"
-		o.Groups = []collector.Group{{Name: "north", Schedule: "* * * * * *", Region: "north"}}
+		o.Groups = []config.Group{{Name: "north", Schedule: "* * * * * *", Filter: config.GroupFilter{Region: "north"}}}
 		o.Probe = scripted(func(string) probe.Result { return probe.Result{State: sharpeyes.StateUp} })
 		o.OnSweep = func(s collector.Summary) {
 			mu.Lock()

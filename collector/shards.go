@@ -66,17 +66,6 @@ type shardRun struct {
 	renewed sync.WaitGroup
 }
 
-// failed counts the results that are down.
-func (sr *shardRun) failed() int {
-	n := 0
-	for _, r := range sr.results {
-		if r.State == sharpeyes.StateDown {
-			n++
-		}
-	}
-	return n
-}
-
 // renew keeps the shard's lease until stop is called. Redis errors are
 // retried at the next tick; a lease taken by another replica marks the
 // shard lost, so that its results are not written.

@@ -146,8 +146,12 @@ func TestDeadReplicaShardsAreTakenAfterLeaseExpiry(t *testing.T) {
 	r, cams := sharedFleet(t)
 	rs := newReplicas(t, r, "b", "c")
 	at := t0.Add(2 * time.Minute)
-	slot := collector.SlotName("once", at)
-	for s := range 10 { // a replica that took ten shards and died
+	// A replica that started a once-sweep, took ten shards and died.
+	slot, err := r.store.JoinOnceSweep(context.Background(), "once@dead", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for s := range 10 {
 		ok, err := r.store.TryLease(context.Background(), store.SweepLeaseKey(slot, s), "dead", time.Second)
 		if !ok || err != nil {
 			t.Fatalf("dead lease %d: %v, %v", s, ok, err)

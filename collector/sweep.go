@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/sharpeyes/sharpeyes"
@@ -26,6 +27,9 @@ type plan struct {
 	// keepDone is how long done markers stay.
 	keepDone time.Duration
 	match    func(*sharpeyes.Camera) bool
+	// once marks a RunOnce sweep: its slot is the store's once-sweep,
+	// kept while it runs and ended once every shard is done.
+	once bool
 }
 
 // SlotName names the sweep of a group ("" for the default schedule, "once"
@@ -48,6 +52,11 @@ func (p plan) due(s, n int) time.Time {
 // inventory could not be read, ctx ended, or results were dropped.
 func (c *Collector) sweep(ctx context.Context, p plan) (Summary, error) {
 	log := c.log.With("slot", p.slot)
+	stopKeeping := func() {}
+	if p.once {
+		stopKeeping = c.keepOnce(ctx, p.slot)
+		defer stopKeeping()
+	}
 	w := newWriter(ctx, c, p, log)
 	defer w.close()
 	sctx, cancel := context.WithDeadline(ctx, p.deadline)
@@ -57,10 +66,55 @@ func (c *Collector) sweep(ctx context.Context, p plan) (Summary, error) {
 		return w.tally.result(), err
 	}
 	shards := partition(snap.Cameras, c.o.Shards, p.match)
+	log.Debug("sweep started", "group", p.group)
 	go w.run()
 	c.claim(ctx, p, shards, w)
 	w.finish()
+	if p.once {
+		stopKeeping()
+		c.endOnce(ctx, p.slot, shards, log)
+	}
 	return c.report(ctx, p, w, log)
+}
+
+// keepOnce renews the once-sweep slot, so that runs started meanwhile
+// join it, until the returned func is called.
+func (c *Collector) keepOnce(ctx context.Context, slot string) (stop func()) {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(c.o.LeaseTTL / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			if _, err := c.o.Store.RenewOnceSweep(ctx, slot, c.o.LeaseTTL); err != nil {
+				c.log.Debug("renew once-sweep", "slot", slot, "err", err)
+			}
+		}
+	})
+	return func() {
+		cancel()
+		wg.Wait()
+	}
+}
+
+// endOnce ends the once-sweep when every shard is done, so that the next
+// run starts a new one; otherwise its slot expires a lease period after
+// its last participant stopped renewing it.
+func (c *Collector) endOnce(ctx context.Context, slot string, shards [][]*sharpeyes.Camera, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.o.FlushTimeout)
+	defer cancel()
+	left, err := c.pending(ctx, slot, claimOrder(shards, true))
+	if err == nil && len(left) == 0 {
+		err = c.o.Store.EndOnceSweep(ctx, slot)
+	}
+	if err != nil {
+		log.Debug("end once-sweep", "err", err)
+	}
 }
 
 // report records and logs the summary of a finished sweep, hands it to
@@ -106,39 +160,52 @@ func (c *Collector) snapshot(ctx context.Context, onErr func(error)) (*store.Sna
 
 // claim takes shards until every shard is done, the deadline passes or ctx
 // ends. Shards other replicas hold are tried again every poll, so that
-// those of a replica that died are taken once their lease expires; while
-// Redis fails, a round ends at the first error and is tried again at the
-// next poll.
+// those of a replica that died are taken once their lease expires; a
+// shard this replica took is never tried again. After a round that found
+// nothing more to take, the writer is told to stop waiting for more
+// results. While Redis fails, a round ends at the first error and is tried
+// again at the next poll.
 func (c *Collector) claim(ctx context.Context, p plan, shards [][]*sharpeyes.Camera, w *writer) {
 	pending := claimOrder(shards, p.spread > 0)
 	poll := min(c.o.LeaseTTL/4, time.Second)
 	for round := 0; len(pending) > 0; round++ {
-		var rest []int
-		for i, s := range pending {
-			if round == 0 && p.spread > 0 && !sleep(ctx, time.Until(p.due(s, len(shards)))) {
-				return
-			}
-			if ctx.Err() != nil || time.Now().After(p.deadline) {
-				return
-			}
-			taken, err := c.tryShard(ctx, p, s, shards[s], w)
-			if err != nil {
-				w.trouble(err)
-				rest = append(rest, pending[i:]...)
-				break
-			}
-			if !taken {
-				rest = append(rest, s)
-			}
+		rest, err := c.claimRound(ctx, p, round, shards, pending, w)
+		if err != nil {
+			w.trouble(err)
+		} else if len(rest) > 0 {
+			w.settle() // every shard left is held by another replica
 		}
 		if len(rest) == 0 || !sleep(ctx, min(poll, time.Until(p.deadline))) || time.Now().After(p.deadline) {
 			return
 		}
-		var err error
 		if pending, err = c.pending(ctx, p.slot, rest); err != nil {
 			w.trouble(err)
 		}
 	}
+}
+
+// claimRound tries each pending shard once (in the first round of a
+// spread sweep, each at its due time) and returns those not taken. It
+// returns early, with no shard left, when ctx ends or the deadline passes,
+// and with the shards not yet tried when Redis fails.
+func (c *Collector) claimRound(ctx context.Context, p plan, round int, shards [][]*sharpeyes.Camera, pending []int, w *writer) ([]int, error) {
+	var rest []int
+	for i, s := range pending {
+		if round == 0 && p.spread > 0 && !sleep(ctx, time.Until(p.due(s, len(shards)))) {
+			return nil, nil
+		}
+		if ctx.Err() != nil || time.Now().After(p.deadline) {
+			return nil, nil
+		}
+		taken, err := c.tryShard(ctx, p, s, shards[s], w)
+		if err != nil {
+			return append(rest, pending[i:]...), err
+		}
+		if !taken {
+			rest = append(rest, s)
+		}
+	}
+	return rest, nil
 }
 
 // tryShard takes shard s if nobody holds it and it is not done, then starts

@@ -10,6 +10,7 @@ import (
 	"github.com/sharpeyes/sharpeyes"
 	"github.com/sharpeyes/sharpeyes/collector"
 	"github.com/sharpeyes/sharpeyes/collector/probe"
+	"github.com/sharpeyes/sharpeyes/config"
 	"github.com/sharpeyes/sharpeyes/store"
 )
 
@@ -82,7 +83,7 @@ func TestCancelledSweepFlushesFinishedShardsAndDropsCutOnes(t *testing.T) {
 			t.Fatalf("%s: %+v, want up", id, s)
 		}
 	}
-	key := store.SweepLeaseKey(collector.SlotName("once", t0), 0)
+	key := store.SweepLeaseKey(res.sum.Slot, 0)
 	if ok, err := r.store.TryLease(context.Background(), key, "other", time.Minute); !ok || err != nil {
 		t.Fatalf("the cut shard's lease was not released: %v, %v", ok, err)
 	}
@@ -97,11 +98,11 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		{"no store", collector.Options{}},
 		{"bad schedule", collector.Options{Store: s, Schedule: "every minute"}},
 		{"schedule without seconds", collector.Options{Store: s, Schedule: "* * * * *"}},
-		{"bad group schedule", collector.Options{Store: s, Groups: []collector.Group{{Name: "g", Schedule: "x"}}}},
-		{"unnamed group", collector.Options{Store: s, Groups: []collector.Group{{Schedule: "@every 1m"}}}},
-		{"repeated group", collector.Options{Store: s, Groups: []collector.Group{
+		{"bad group schedule", collector.Options{Store: s, Groups: []config.Group{{Name: "g", Schedule: "x"}}}},
+		{"unnamed group", collector.Options{Store: s, Groups: []config.Group{{Schedule: "@every 1m"}}}},
+		{"repeated group", collector.Options{Store: s, Groups: []config.Group{
 			{Name: "g", Schedule: "@every 1m"}, {Name: "g", Schedule: "@every 2m"}}}},
-		{"reserved group", collector.Options{Store: s, Groups: []collector.Group{{Name: "once", Schedule: "@every 1m"}}}},
+		{"reserved group", collector.Options{Store: s, Groups: []config.Group{{Name: "once", Schedule: "@every 1m"}}}},
 		{"spread above 1", collector.Options{Store: s, Spread: 1.5}},
 		{"comma in instance", collector.Options{Store: s, Instance: "a,b"}},
 	}

@@ -39,6 +39,7 @@ func (c *Collector) dispatch(ctx context.Context, sr *shardRun, creds map[string
 	if started < len(sr.cams) {
 		sr.tainted.Store(true)
 	}
+	w.claimed()
 	w.inflight.Add(1)
 	go func() {
 		defer w.inflight.Done()
@@ -46,6 +47,7 @@ func (c *Collector) dispatch(ctx context.Context, sr *shardRun, creds map[string
 		if sr.tainted.Load() {
 			c.release(ctx, sr)
 			w.tally.dropped.Add(int64(len(sr.cams)))
+			w.dropShard()
 			return
 		}
 		w.in <- sr

@@ -4,17 +4,23 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sharpeyes/sharpeyes"
+	"github.com/sharpeyes/sharpeyes/collector/probe"
 	"github.com/sharpeyes/sharpeyes/store"
 )
 
 // writer turns finished shards into status writes, one goroutine per
-// sweep. It holds shards back until the sweep has isolationSample results
-// (or ends), so that it can tell an isolated collector (most probes failing
-// at once) from cameras failing, and withholds every state change while
-// isolated. Later shards are judged on the sweep's running totals.
+// sweep. It holds shards back until it has isolationSample results that
+// can judge isolation, or until no more results are coming for now: every
+// shard this replica claimed has arrived and every shard left is held by
+// another replica (settle). Then it tells an isolated collector (most
+// probes timing out or finding no route at once) from cameras failing,
+// and withholds every state change while isolated. Later shards are judged
+// on the sweep's running totals. Holding back never waits for other
+// replicas, which wait for our shards to be done.
 //
 // Writes go to Redis through ctx, which ends at the sweep's deadline or
 // FlushTimeout after the sweep is cancelled: while Redis is unavailable
@@ -31,8 +37,17 @@ type writer struct {
 	done     chan struct{}
 	tally    tally
 
-	held           []*shardRun
-	probed, failed int
+	// outstanding counts the shards claimed but not yet handed over or
+	// dropped; idle is set once the claim loop found nothing more to take
+	// for now; wake tells the writer to look at both again.
+	outstanding atomic.Int64
+	idle        atomic.Bool
+	wake        chan struct{}
+
+	held []*shardRun
+	// sample counts the results that can judge isolation, failed those
+	// among them that timed out or found no route.
+	sample, failed int
 	isoSent        bool
 
 	mu      sync.Mutex // guards the fields below (claim and writer goroutines)
@@ -42,14 +57,15 @@ type writer struct {
 }
 
 // isolationSample is how many results the first isolation judgement waits
-// for: enough that a fleet 90% down is not judged on a lucky handful.
+// for when more are coming: enough that a fleet 90% down is not judged on
+// a lucky handful.
 const isolationSample = 200
 
 func newWriter(ctx context.Context, c *Collector, p plan, log *slog.Logger) *writer {
 	wctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), p.deadline)
 	stop := context.AfterFunc(ctx, func() { time.AfterFunc(c.o.FlushTimeout, cancel) })
 	w := &writer{c: c, p: p, log: log, ctx: wctx, in: make(chan *shardRun), done: make(chan struct{}),
-		close: func() { stop(); cancel() }}
+		wake: make(chan struct{}, 1), close: func() { stop(); cancel() }}
 	w.tally.sum.SweepSummary = store.SweepSummary{Slot: p.slot, Instances: []string{c.o.Instance}, Start: p.start}
 	w.tally.sum.Group = p.group
 	return w
@@ -58,24 +74,84 @@ func newWriter(ctx context.Context, c *Collector, p plan, log *slog.Logger) *wri
 // run writes the shards handed over on w.in until it is closed.
 func (w *writer) run() {
 	defer close(w.done)
-	for sr := range w.in {
-		w.held = append(w.held, sr)
-		w.probed += len(sr.cams)
-		w.failed += sr.failed()
-		if w.probed >= isolationSample {
+	for {
+		select {
+		case sr, ok := <-w.in:
+			if !ok {
+				w.flush()
+				if w.isoSent {
+					w.recordIsolation()
+				}
+				return
+			}
+			w.outstanding.Add(-1)
+			w.hold(sr)
+		case <-w.wake:
+		}
+		if w.sample >= isolationSample || w.idle.Load() && w.outstanding.Load() == 0 {
 			w.flush()
 		}
 	}
-	w.flush()
-	if w.isoSent {
-		w.recordIsolation()
+}
+
+// hold keeps sr for the next flush and counts its results.
+func (w *writer) hold(sr *shardRun) {
+	w.held = append(w.held, sr)
+	for _, r := range sr.results {
+		if countsInIsolation(r) {
+			w.sample++
+			if isolationFailure(r) {
+				w.failed++
+			}
+		}
+	}
+}
+
+// countsInIsolation reports whether r can judge isolation: every result
+// with a verdict. A probe_error, the collector's own failure, never does.
+func countsInIsolation(r probe.Result) bool {
+	switch r.State {
+	case sharpeyes.StateUp, sharpeyes.StateDegraded, sharpeyes.StateDown:
+		return r.Reason != probe.ReasonProbeError
+	}
+	return false
+}
+
+// isolationFailure reports whether r suggests the collector's own network
+// is down: the probe timed out or found no route (SPEC "Status"). A refusal
+// and every answer from a device prove the path works.
+func isolationFailure(r probe.Result) bool {
+	return r.Reason == sharpeyes.ReasonTimeout || r.Reason == sharpeyes.ReasonUnreachable
+}
+
+// claimed notes a shard claimed by this replica: the writer waits for it
+// before flushing what it holds.
+func (w *writer) claimed() { w.outstanding.Add(1) }
+
+// dropShard notes a claimed shard that will not be handed over.
+func (w *writer) dropShard() {
+	w.outstanding.Add(-1)
+	w.poke()
+}
+
+// settle tells the writer that this replica has nothing more to claim for
+// now: once the shards it claimed have arrived, it flushes what it holds.
+func (w *writer) settle() {
+	w.idle.Store(true)
+	w.poke()
+}
+
+func (w *writer) poke() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
 	}
 }
 
 // recordIsolation emits the sweep's collector.isolated event, with this
 // collector's totals.
 func (w *writer) recordIsolation() {
-	iso := store.Isolation{Instance: w.c.o.Instance, Slot: w.p.slot, At: w.c.o.Now(), Probed: w.probed, Failed: w.failed}
+	iso := store.Isolation{Instance: w.c.o.Instance, Slot: w.p.slot, At: w.c.o.Now(), Probed: w.sample, Failed: w.failed}
 	if err := retry(w.ctx, func(ctx context.Context) error { return w.c.o.Store.RecordIsolation(ctx, iso) }, w.trouble); err != nil {
 		w.giveUp(err)
 	}
@@ -110,8 +186,10 @@ func (w *writer) giveUp(err error) {
 	}
 }
 
+// isolated judges the results so far: at least IsolationMinProbes of them,
+// and more than IsolationThreshold of those timed out or found no route.
 func (w *writer) isolated() bool {
-	return w.probed >= IsolationMinProbes && float64(w.failed) > w.c.o.IsolationThreshold*float64(w.probed)
+	return w.sample >= IsolationMinProbes && float64(w.failed) > w.c.o.IsolationThreshold*float64(w.sample)
 }
 
 // flush writes (or, isolated, withholds) the held shards and marks them
@@ -149,8 +227,8 @@ func (w *writer) freeze(batch []*shardRun) []*shardRun {
 	}
 	if !w.isoSent {
 		w.isoSent = true
-		w.log.Warn("most probes failed at once: this collector looks isolated, state changes withheld",
-			"probed", w.probed, "failed", w.failed)
+		w.log.Warn("most probes timed out or found no route at once: this collector looks isolated, state changes withheld",
+			"probed", w.sample, "failed", w.failed)
 	}
 	return live
 }

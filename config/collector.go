@@ -49,11 +49,14 @@ type CollectorConfig struct {
 	// Default 64.
 	Shards int `yaml:"shards"`
 	// IsolationThreshold is the fraction of one sweep's probes that, when
-	// they fail, marks the collector itself isolated (one collector.isolated
-	// alert instead of thousands of camera.down). Default 0.8.
+	// they time out or find no route, marks the collector itself isolated
+	// (one collector.isolated alert instead of thousands of camera.down);
+	// refusals and device answers prove the path works, and probe_error
+	// results do not count. Default 0.8.
 	IsolationThreshold float64 `yaml:"isolation_threshold"`
-	// Instance names this replica in leases and logs. Default: the host
-	// name ("" in the file means the same).
+	// Instance names this replica in leases and logs; two processes must
+	// never share a name. Default: unique to the process, host-pid-random
+	// ("" in the file means the same).
 	Instance string `yaml:"instance"`
 }
 

@@ -1,6 +1,9 @@
 package config
 
 import (
+	"os"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,6 +68,35 @@ func TestGroupFilterMatch(t *testing.T) {
 			if got := tc.filter.Match(cam); got != tc.want {
 				t.Errorf("%+v.Match = %v, want %v", tc.filter, got, tc.want)
 			}
+		})
+	}
+}
+
+func TestDefaultInstanceIsUniqueToTheProcess(t *testing.T) {
+	host := hostname()
+	pid := "-" + strconv.Itoa(os.Getpid()) + "-"
+	tests := []struct {
+		name string
+		yaml string
+	}{
+		{"no file", ""},
+		{"empty instance in the file", "collector:\n  instance: \"\"\n"},
+	}
+	seen := map[string]bool{}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Parse([]byte(tc.yaml), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := c.Collector.Instance
+			if !strings.HasPrefix(got, host+pid) || len(got) <= len(host+pid) {
+				t.Fatalf("instance %q, want %q followed by a random part", got, host+pid)
+			}
+			if seen[got] {
+				t.Fatalf("instance %q given twice", got)
+			}
+			seen[got] = true
 		})
 	}
 }

@@ -1,7 +1,10 @@
 package config
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -31,7 +34,7 @@ func Default() Config {
 			LeaseTTL:           Duration(30 * time.Second),
 			Shards:             64,
 			IsolationThreshold: 0.8,
-			Instance:           hostname(),
+			Instance:           processName(),
 		},
 		History: HistoryConfig{
 			Retention: Duration(400 * Day),
@@ -46,16 +49,25 @@ func Default() Config {
 	}
 }
 
-// hostname is the default collector instance name: the host name, or
-// "sharpeyes" when the system has none.
+// processName is the default collector instance name, unique to the
+// process (SPEC "Configuration"): host-pid-random, so that replicas on one
+// host never share leases.
+func processName() string {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return hostname() + "-" + strconv.Itoa(os.Getpid()) + "-" + hex.EncodeToString(b[:])
+}
+
+// hostname is the host name cut to fit an instance name with its pid and
+// random suffix, or "sharpeyes" when the system has none.
 func hostname() string {
 	h, err := os.Hostname()
 	h = strings.Join(strings.FieldsFunc(h, isSpaceOrControl), "-")
 	if err != nil || h == "" {
 		return "sharpeyes"
 	}
-	if len(h) > 128 {
-		h = h[:128]
+	if len(h) > 100 {
+		h = h[:100]
 	}
 	return h
 }

@@ -56,7 +56,7 @@ func parse(name string, data []byte, env []string) (Config, error) {
 		return Config{}, err
 	}
 	if c.Collector.Instance == "" {
-		c.Collector.Instance = hostname()
+		c.Collector.Instance = processName()
 	}
 	var e errorList
 	c.validate(&e)

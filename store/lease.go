@@ -19,8 +19,15 @@ import (
 //	                                   results are written (kept a few
 //	                                   intervals, then expires)
 //
+//	se:{co}:once                       STRING slot of the `collect --once`
+//	                                   sweep under way, with a TTL its
+//	                                   participants renew
+//
 // A lease whose owner died expires after its TTL, and another collector
 // takes the shard; a done shard is never taken again in that slot.
+
+// onceSweepKey names the once-sweep that runs started now join.
+const onceSweepKey = "se:{co}:once"
 
 // SweepLeaseKey returns the lease key of one shard of one sweep slot.
 func SweepLeaseKey(slot string, shard int) string {
@@ -31,10 +38,6 @@ func doneKey(lease string) string { return lease + ":done" }
 
 var tryLeaseScript = redis.NewScript(`
 if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
-  return 1
-end
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
 return 0
 `)
@@ -63,9 +66,11 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 1
 `)
 
-// TryLease takes the lease key for owner for ttl (a lease owner already
-// holds is extended). It returns false when another owner holds it or the
-// shard is already done, and an error only when Redis fails.
+// TryLease takes the lease key for owner for ttl when nobody holds it. It
+// returns false when the lease is held, by another owner or by owner
+// itself (so that one holder never takes a shard twice; RenewLease extends
+// a lease), or the shard is already done, and an error only when Redis
+// fails.
 func (s *Store) TryLease(ctx context.Context, key, owner string, ttl time.Duration) (bool, error) {
 	return s.leaseOp(ctx, tryLeaseScript, "take", key, owner, ttl)
 }
@@ -125,4 +130,62 @@ func (s *Store) LeasesDone(ctx context.Context, keys []string) ([]bool, error) {
 		out[i] = c.Val() == 1
 	}
 	return out, nil
+}
+
+var joinOnceScript = redis.NewScript(`
+local cur = redis.call('GET', KEYS[1])
+if cur then return cur end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return ARGV[1]
+`)
+
+var renewOnceScript = redis.NewScript(`
+local cur = redis.call('GET', KEYS[1])
+if cur == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+if not cur then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return 0
+`)
+
+var endOnceScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 1
+`)
+
+// JoinOnceSweep returns the slot of the once-sweep under way, or, when
+// none is, starts slot as that sweep for ttl (renewed by RenewOnceSweep
+// while it runs). Runs of `collect --once` started together thus share one
+// sweep. It returns an error when Redis fails.
+func (s *Store) JoinOnceSweep(ctx context.Context, slot string, ttl time.Duration) (string, error) {
+	cur, err := joinOnceScript.Run(ctx, s.rdb, []string{onceSweepKey}, slot, ttl.Milliseconds()).Text()
+	if err != nil {
+		return "", fmt.Errorf("join once-sweep: %w", err)
+	}
+	return cur, nil
+}
+
+// RenewOnceSweep keeps slot the once-sweep under way for ttl more (setting
+// it again if it vanished). It returns false when another once-sweep has
+// started since, and an error when Redis fails.
+func (s *Store) RenewOnceSweep(ctx context.Context, slot string, ttl time.Duration) (bool, error) {
+	n, err := renewOnceScript.Run(ctx, s.rdb, []string{onceSweepKey}, slot, ttl.Milliseconds()).Int()
+	if err != nil {
+		return false, fmt.Errorf("renew once-sweep: %w", err)
+	}
+	return n == 1, nil
+}
+
+// EndOnceSweep ends the once-sweep slot, when it is the one under way, so
+// that the next run starts a new sweep. It returns an error when Redis
+// fails.
+func (s *Store) EndOnceSweep(ctx context.Context, slot string) error {
+	if err := endOnceScript.Run(ctx, s.rdb, []string{onceSweepKey}, slot).Err(); err != nil {
+		return fmt.Errorf("end once-sweep: %w", err)
+	}
+	return nil
 }

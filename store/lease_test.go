@@ -102,3 +102,44 @@ func TestRenewRetakesVanishedLease(t *testing.T) {
 	ok, err = s.TryLease(ctx, key, "b", time.Minute)
 	mustLease(t, ok, err, false, "b takes the retaken lease")
 }
+
+func TestTryLeaseNeverRegrantsToItsHolder(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	key := store.SweepLeaseKey("default@1", 2)
+	ok, err := s.TryLease(ctx, key, "a", time.Minute)
+	mustLease(t, ok, err, true, "a takes")
+	ok, err = s.TryLease(ctx, key, "a", time.Minute)
+	mustLease(t, ok, err, false, "a takes the lease it already holds")
+	ok, err = s.RenewLease(ctx, key, "a", time.Minute)
+	mustLease(t, ok, err, true, "a renews")
+}
+
+func TestOnceSweepIsJoinedUntilEnded(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	got, err := s.JoinOnceSweep(ctx, "once@1-a", time.Minute)
+	if err != nil || got != "once@1-a" {
+		t.Fatalf("first run: %q, %v; want it to start once@1-a", got, err)
+	}
+	got, err = s.JoinOnceSweep(ctx, "once@2-b", time.Minute)
+	if err != nil || got != "once@1-a" {
+		t.Fatalf("second run: %q, %v; want it to join once@1-a", got, err)
+	}
+	if err := s.EndOnceSweep(ctx, "once@2-b"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ = s.JoinOnceSweep(ctx, "once@3-c", time.Minute); got != "once@1-a" {
+		t.Fatalf("after another sweep's end: %q, want once@1-a still running", got)
+	}
+	ok, err := s.RenewOnceSweep(ctx, "once@1-a", time.Minute)
+	mustLease(t, ok, err, true, "a participant renews")
+	if err := s.EndOnceSweep(ctx, "once@1-a"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ = s.JoinOnceSweep(ctx, "once@4-d", time.Minute); got != "once@4-d" {
+		t.Fatalf("after the end: %q, want a new sweep once@4-d", got)
+	}
+	ok, err = s.RenewOnceSweep(ctx, "once@1-a", time.Minute)
+	mustLease(t, ok, err, false, "a participant of an ended sweep renews")
+}

@@ -19,6 +19,7 @@
 //	se:{st}:isolations   LIST   the last 1,000 sweeps judged isolated
 //	se:{co}:sweep:<slot>:<shard>        STRING lease of one shard of one sweep
 //	se:{co}:sweep:<slot>:<shard>:done   STRING the shard was written
+//	se:{co}:once                        STRING slot of the once-sweep under way
 //
 // The alerting keys (se:{al}:…: silences, webhooks, outbox queues, dead
 // letters, delivery locks) are listed in silences.go.

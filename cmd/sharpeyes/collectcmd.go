@@ -96,7 +96,7 @@ func printSummary(e env, sum collector.Summary, asJSON bool) error {
 		fmt.Fprintf(e.stdout, "  %-14s %d\n", r, sum.ByReason[r])
 	}
 	if sum.Isolated {
-		fmt.Fprintln(e.stdout, "most probes failed: the collector's own network is suspect; camera states were left unchanged")
+		fmt.Fprintln(e.stdout, "most probes timed out or found no route: the collector's own network is suspect; camera states were left unchanged")
 	}
 	return nil
 }
@@ -109,11 +109,7 @@ func newCollector(cfg config.Config, log *slog.Logger, s *store.Store, m *metric
 		ProbeTimeout: cc.ProbeTimeout.Std(), Concurrency: cc.Concurrency,
 		Thresholds:    collector.Thresholds{Failure: cc.FailureThreshold, Recovery: cc.RecoveryThreshold},
 		MaxClockDrift: cc.MaxClockDrift.Std(), Spread: cc.Spread, Shards: cc.Shards,
-		LeaseTTL: cc.LeaseTTL.Std(), IsolationThreshold: cc.IsolationThreshold,
-	}
-	for _, g := range cc.Groups {
-		o.Groups = append(o.Groups, collector.Group{Name: g.Name, Schedule: g.Schedule, Region: g.Filter.Region,
-			Owner: g.Filter.Owner, Lifecycle: g.Filter.Lifecycle, Maintainer: g.Filter.Maintainer, Probe: g.Filter.Probe})
+		LeaseTTL: cc.LeaseTTL.Std(), IsolationThreshold: cc.IsolationThreshold, Groups: cc.Groups,
 	}
 	if m != nil {
 		o.OnSweep = func(sum collector.Summary) {

@@ -49,7 +49,7 @@ func CheckICMP() error {
 
 // ICMP sends one echo request and waits for the reply until the deadline:
 // a reply is up (latency = round trip), none is down timeout. When ICMP
-// sockets are unavailable the result is down probe_error.
+// sockets are unavailable the result is probe_error, without a verdict.
 //
 // Each probe opens its own socket (pro-bing's design). With raw sockets
 // every open socket sees every echo reply, filtered in the kernel by ICMP

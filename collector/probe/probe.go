@@ -25,8 +25,10 @@ import (
 const DefaultTimeout = 10 * time.Second
 
 // ReasonProbeError is the reason of a probe that could not run at all
-// (invalid target, no ICMP socket, failure to set a deadline). Its state is
-// down: nothing was learnt about the camera.
+// (invalid target, no ICMP socket, no free local port or file descriptor,
+// failure to set a deadline). Its state is unknown, a result without a
+// verdict: nothing was learnt about the camera, so its state must not
+// change (SPEC "Status").
 const ReasonProbeError = "probe_error"
 
 // Target is what a probe needs to know about one camera.
@@ -56,7 +58,7 @@ type Target struct {
 
 // Result says what a probe found and why.
 type Result struct {
-	State sharpeyes.State // up, degraded or down
+	State sharpeyes.State // up, degraded, down, or unknown for probe_error
 	// Reason is "" when up, else one of the sharpeyes.Reason* constants or
 	// ReasonProbeError.
 	Reason  string
@@ -113,15 +115,16 @@ func withDeadline(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(ctx, DefaultTimeout)
 }
 
-// stateFor maps a reason to the state SPEC gives it: network failures and
-// probes that could not run are down, everything else the device said is
-// degraded.
+// stateFor maps a reason to the state SPEC gives it: network failures are
+// down, a probe that could not run has no verdict (unknown), everything
+// else the device said is degraded.
 func stateFor(reason string) sharpeyes.State {
 	switch reason {
 	case "":
 		return sharpeyes.StateUp
-	case sharpeyes.ReasonTimeout, sharpeyes.ReasonRefused, sharpeyes.ReasonUnreachable,
-		sharpeyes.ReasonDNS, ReasonProbeError:
+	case ReasonProbeError:
+		return sharpeyes.StateUnknown
+	case sharpeyes.ReasonTimeout, sharpeyes.ReasonRefused, sharpeyes.ReasonUnreachable, sharpeyes.ReasonDNS:
 		return sharpeyes.StateDown
 	}
 	return sharpeyes.StateDegraded

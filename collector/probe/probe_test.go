@@ -2,7 +2,10 @@ package probe
 
 import (
 	"context"
+	"net"
+	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -43,5 +46,31 @@ func TestScrub(t *testing.T) {
 	res := scrub(Result{Detail: "a pw b", Steps: []Step{{Detail: "pw"}}}, "pw")
 	if res.Detail != "a xxxxx b" || res.Steps[0].Detail != "xxxxx" {
 		t.Errorf("scrub = %+v", res)
+	}
+}
+
+// A failure of the collector's own resources says nothing about the camera:
+// probe_error with no verdict, never down.
+func TestOwnResourceFailuresAreProbeErrorsWithoutVerdict(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+	}{
+		{"too many open files", syscall.EMFILE},
+		{"file table full", syscall.ENFILE},
+		{"no buffer space", syscall.ENOBUFS},
+		{"no memory", syscall.ENOMEM},
+		{"no local port", syscall.EADDRNOTAVAIL},
+		{"local address in use", syscall.EADDRINUSE},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", tc.err)}
+			rec := newRecorder("")
+			res := rec.fail("connect", err, sharpeyes.ReasonBadResponse)
+			if res.Reason != ReasonProbeError || res.State != sharpeyes.StateUnknown {
+				t.Fatalf("%v: got %s/%s, want unknown/%s", tc.err, res.State, res.Reason, ReasonProbeError)
+			}
+		})
 	}
 }

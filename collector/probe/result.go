@@ -142,9 +142,10 @@ var netClasses = []struct {
 	{sharpeyes.ReasonTimeout, []error{context.DeadlineExceeded, context.Canceled, os.ErrDeadlineExceeded}},
 	{sharpeyes.ReasonRefused, []error{syscall.ECONNREFUSED, syscall.ECONNRESET, syscall.ECONNABORTED,
 		syscall.EPIPE, io.EOF, io.ErrUnexpectedEOF}},
-	// No local port or address for the connection is this host's fault,
-	// not the camera's.
-	{ReasonProbeError, []error{syscall.EADDRNOTAVAIL, syscall.EADDRINUSE}},
+	// No local port or address, no file descriptor, buffer or memory for
+	// the connection is this host's fault, not the camera's.
+	{ReasonProbeError, []error{syscall.EADDRNOTAVAIL, syscall.EADDRINUSE, syscall.EMFILE, syscall.ENFILE,
+		syscall.ENOBUFS, syscall.ENOMEM}},
 	{sharpeyes.ReasonUnreachable, []error{syscall.EHOSTUNREACH, syscall.ENETUNREACH, syscall.EHOSTDOWN,
 		syscall.ENETDOWN}},
 }

@@ -224,7 +224,7 @@ func TestRTSPInvalidTarget(t *testing.T) {
 	for name, target := range tests {
 		t.Run(name, func(t *testing.T) {
 			res := probeWithin(t, RTSP, target, time.Second)
-			assertVerdict(t, res, sharpeyes.StateDown, ReasonProbeError)
+			assertVerdict(t, res, sharpeyes.StateUnknown, ReasonProbeError)
 		})
 	}
 }

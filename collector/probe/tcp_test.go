@@ -62,7 +62,7 @@ func TestTCP(t *testing.T) {
 		// .onion names are never sent to DNS (RFC 7686): a lookup failure
 		// without any traffic.
 		{"unresolvable name", Target{Host: "camera.onion", Port: 554}, time.Second, sharpeyes.StateDown, sharpeyes.ReasonDNS},
-		{"no port", Target{Host: "127.0.0.1"}, time.Second, sharpeyes.StateDown, ReasonProbeError},
+		{"no port", Target{Host: "127.0.0.1"}, time.Second, sharpeyes.StateUnknown, ReasonProbeError},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
