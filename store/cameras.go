@@ -107,26 +107,37 @@ func (s *Store) Put(ctx context.Context, c sharpeyes.Camera) (created bool, err 
 type PutResult struct {
 	Created int `json:"created"`
 	Updated int `json:"updated"`
+	// CredentialsCleared counts updated cameras whose host or port changed
+	// with no credentials given: their stored ones were dropped.
+	CredentialsCleared int `json:"credentials_cleared"`
 }
 
 // PutMany upserts cameras by id in one MULTI/EXEC transaction, pipelined in
 // batches, so that it lands whole or not at all. An empty username or
-// password keeps the stored one.
+// password keeps the stored one, as long as the camera keeps its host and
+// port: credentials are bound to the address they were given for (SPEC
+// "Camera record"), so a camera moved to another address without new
+// credentials loses its stored ones, and given ones are not merged with
+// those of the old address.
 func (s *Store) PutMany(ctx context.Context, cams []sharpeyes.Camera) (PutResult, error) {
 	var res PutResult
 	ids := make([]string, len(cams))
-	var withSecret []string
 	for i, c := range cams {
 		ids[i] = c.ID
-		if !c.Secret.Empty() {
-			withSecret = append(withSecret, c.ID)
-		}
 	}
-	prevLife, err := s.lifecycles(ctx, ids)
+	prev, err := s.storedOf(ctx, ids)
 	if err != nil {
 		return res, err
 	}
-	stored, err := s.Credentials(ctx, withSecret)
+	// Stored credentials matter for cameras given new ones (merged) and
+	// for cameras that move (cleared).
+	var need []string
+	for _, c := range cams {
+		if old, ok := prev[c.ID]; ok && (!c.Secret.Empty() || old.Host != c.Host || old.Port != c.Port) {
+			need = append(need, c.ID)
+		}
+	}
+	creds, err := s.Credentials(ctx, need)
 	if err != nil {
 		return res, err
 	}
@@ -136,15 +147,20 @@ func (s *Store) PutMany(ctx context.Context, cams []sharpeyes.Camera) (PutResult
 	secArgs := make([]any, 0, 2*batch)
 	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		for i, c := range cams {
-			prev, existed := prevLife[c.ID]
+			old, existed := prev[c.ID]
+			moved := existed && (old.Host != c.Host || old.Port != c.Port)
 			if existed {
 				res.Updated++
 			} else {
 				res.Created++
 			}
-			if !existed || prev != c.Lifecycle {
+			if !existed || old.Lifecycle != c.Lifecycle {
 				changes = append(changes, redis.Z{Score: float64(now.UnixMilli()),
-					Member: encodeLifecycleChange(sharpeyes.LifecycleChange{CameraID: c.ID, From: prev, To: c.Lifecycle, At: now})})
+					Member: encodeLifecycleChange(sharpeyes.LifecycleChange{CameraID: c.ID, From: old.Lifecycle, To: c.Lifecycle, At: now})})
+			}
+			if _, had := creds[c.ID]; had && moved && c.Secret.Empty() {
+				p.HDel(ctx, keySecrets, c.ID)
+				res.CredentialsCleared++
 			}
 			raw, err := json.Marshal(c)
 			if err != nil {
@@ -152,7 +168,10 @@ func (s *Store) PutMany(ctx context.Context, cams []sharpeyes.Camera) (PutResult
 			}
 			camArgs = append(camArgs, c.ID, raw)
 			if !c.Secret.Empty() {
-				cred := mergeCredentials(stored[c.ID], c.Secret)
+				cred := c.Secret
+				if !moved {
+					cred = mergeCredentials(creds[c.ID], c.Secret)
+				}
 				sraw, _ := json.Marshal(cred)
 				secArgs = append(secArgs, c.ID, sraw)
 			}
@@ -222,16 +241,16 @@ return 1
 // lifecycle, and an open outage is closed at the deletion time with the
 // reason it went down for (SPEC "Status").
 func (s *Store) Delete(ctx context.Context, id string) error {
-	life, err := s.lifecycles(ctx, []string{id})
+	old, err := s.storedOf(ctx, []string{id})
 	if err != nil {
 		return err
 	}
-	prev, ok := life[id]
+	prev, ok := old[id]
 	if !ok {
 		return fmt.Errorf("camera %q: %w", id, ErrNotFound)
 	}
 	now := s.now().UTC()
-	change := encodeLifecycleChange(sharpeyes.LifecycleChange{CameraID: id, From: prev, At: now})
+	change := encodeLifecycleChange(sharpeyes.LifecycleChange{CameraID: id, From: prev.Lifecycle, At: now})
 	n, err := deleteScript.Run(ctx, s.rdb, []string{keyCameras, keySecrets, keyLifecycle, keyVersion},
 		id, change, now.UnixMilli(), newToken()).Int()
 	if err != nil {

@@ -67,6 +67,10 @@ func runImport(ctx context.Context, e env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "%s %s: %d created, %d updated, %d skipped, %d errors\n",
 		pos[0], verb, res.Created, res.Updated, res.Skipped, len(res.Errors))
+	if res.CredentialsCleared > 0 {
+		fmt.Fprintf(e.stdout, "%d cameras moved to another host or port without credentials: their stored credentials were cleared\n",
+			res.CredentialsCleared)
+	}
 	if errors.Is(err, inventory.ErrInvalid) {
 		return usageErrorf("%d bad rows, nothing written (use --skip-invalid to import the good rows)", len(res.Errors))
 	}
