@@ -40,7 +40,7 @@ func runImport(ctx context.Context, e env, args []string) error {
 	}
 	defer in.Close()
 	log := newLogger(e.stderr, cfg)
-	s, closeStore, err := openStore(ctx, cfg, log, false)
+	s, closeStore, err := openStore(ctx, e, cfg, log, useRunning)
 	if err != nil {
 		return err
 	}
@@ -121,7 +121,7 @@ func runExport(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, closeStore, err := openStore(ctx, cfg, newLogger(e.stderr, cfg), false)
+	s, closeStore, err := openStore(ctx, e, cfg, newLogger(e.stderr, cfg), useRunning)
 	if err != nil {
 		return err
 	}
