@@ -26,8 +26,8 @@ import (
 type Server struct {
 	m        *miniredis.Miniredis
 	password string
-	stop chan struct{}
-	done sync.WaitGroup
+	stop     chan struct{}
+	done     sync.WaitGroup
 }
 
 // Tick is how often the embedded clock is advanced.
