@@ -87,6 +87,9 @@ func NewRouter(d Deps) *gin.Engine {
 		d.Logger.Warn("API open access: requests without a token act as admin")
 	}
 	r.Use(logRequests(d.Logger, d.Now), recovery(d.Logger), writeErrors(d.Logger), limitBody(d.MaxBodyBytes))
+	if d.OpenAccess {
+		r.Use(guardOpenAccess())
+	}
 
 	r.GET("/healthz", healthz)
 	r.HEAD("/healthz", healthz)
