@@ -73,6 +73,7 @@ var statusTable = []struct {
 	{errForeignHost, http.StatusForbidden, "forbidden"},
 	{errForeignOrigin, http.StatusForbidden, "forbidden"},
 	{errMediaType, http.StatusUnsupportedMediaType, "unsupported_media_type"},
+	{errTooManyBadTokens, http.StatusTooManyRequests, "too_many_requests"},
 }
 
 // statusClientClosed is what the log shows when the client went away before

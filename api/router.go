@@ -82,7 +82,7 @@ func NewRouter(d Deps) *gin.Engine {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	_ = r.SetTrustedProxies(nil) // log the peer, never a spoofable header
-	auth := NewAuthz(d.Tokens, d.OpenAccess)
+	auth := newAuthz(d.Tokens, d.OpenAccess, d.Now)
 	if d.OpenAccess {
 		d.Logger.Warn("API open access: requests without a token act as admin")
 	}
