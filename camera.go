@@ -254,6 +254,7 @@ func (c *Camera) Normalize() error {
 		bad("region", "is longer than 256 characters")
 	}
 	c.Region = normalizeRegion(c.Region)
+	c.checkLimits(bad)
 	if len(errs) == 0 {
 		return nil
 	}
@@ -348,7 +349,7 @@ func validLifecycle(l Lifecycle) bool {
 // fieldOrder is the column order of SPEC, used to report errors stably.
 var fieldOrder = map[string]int{"id": 0, "name": 1, "host": 2, "port": 3, "probe": 4, "path": 5,
 	"region": 6, "owner": 7, "lifecycle": 8, "maintainer": 9, "uplink": 10, "lat": 11, "lon": 12,
-	"due": 13, "installed_at": 14}
+	"due": 13, "installed_at": 14, "tags": 15, "username": 16, "password": 17}
 
 func sortFieldErrors(errs ValidationError) {
 	for i := 1; i < len(errs); i++ {

@@ -5,7 +5,9 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 )
@@ -94,13 +96,16 @@ func PrincipalOf(c *gin.Context) (Principal, bool) {
 type Authz struct {
 	tokens []Token
 	open   bool
+	brake  *brake
 }
 
 // NewAuthz returns an Authz over the given tokens. With open set, a request
 // without a valid token is treated as an anonymous admin (only for a
 // server listening on loopback with no tokens configured).
-func NewAuthz(tokens []Token, open bool) Authz {
-	return Authz{tokens: append([]Token(nil), tokens...), open: open}
+func NewAuthz(tokens []Token, open bool) Authz { return newAuthz(tokens, open, time.Now) }
+
+func newAuthz(tokens []Token, open bool, now func() time.Time) Authz {
+	return Authz{tokens: append([]Token(nil), tokens...), open: open, brake: newBrake(now)}
 }
 
 // Authenticate returns the principal of the request's bearer token. It
@@ -137,10 +142,19 @@ func (a Authz) Require(min Role) gin.HandlerFunc {
 }
 
 // check authenticates c and aborts it on failure; it reports whether the
-// request may go on.
+// request may go on. Bad tokens count against the client's address; an
+// address braked for them gets 429 (see brake).
 func (a Authz) check(c *gin.Context, min Role) bool {
+	if wait := a.brake.wait(c.ClientIP()); wait > 0 {
+		c.Header("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+		Fail(c, errTooManyBadTokens)
+		return false
+	}
 	p, ok := a.Authenticate(c.Request)
 	if !ok {
+		if c.GetHeader("Authorization") != "" {
+			a.brake.fail(c.ClientIP())
+		}
 		challenge := `Bearer realm="sharpeyes"`
 		if c.GetHeader("Authorization") != "" {
 			challenge += `, error="invalid_token"`

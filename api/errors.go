@@ -70,6 +70,10 @@ var statusTable = []struct {
 	{errForbidden, http.StatusForbidden, "forbidden"},
 	{errNoRoute, http.StatusNotFound, "not_found"},
 	{errNoMethod, http.StatusMethodNotAllowed, "method_not_allowed"},
+	{errForeignHost, http.StatusForbidden, "forbidden"},
+	{errForeignOrigin, http.StatusForbidden, "forbidden"},
+	{errMediaType, http.StatusUnsupportedMediaType, "unsupported_media_type"},
+	{errTooManyBadTokens, http.StatusTooManyRequests, "too_many_requests"},
 }
 
 // statusClientClosed is what the log shows when the client went away before

@@ -78,7 +78,7 @@ func componentSchemas() map[string]Schema {
 func importProps() map[string]Schema {
 	integer := Schema{"type": "integer"}
 	return map[string]Schema{
-		"created": integer, "updated": integer, "skipped": integer,
+		"created": integer, "updated": integer, "skipped": integer, "credentials_cleared": integer,
 		"errors":  {"type": "array", "items": Ref("RowError")},
 		"dry_run": {"type": "boolean"},
 	}

@@ -82,11 +82,14 @@ func NewRouter(d Deps) *gin.Engine {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	_ = r.SetTrustedProxies(nil) // log the peer, never a spoofable header
-	auth := NewAuthz(d.Tokens, d.OpenAccess)
+	auth := newAuthz(d.Tokens, d.OpenAccess, d.Now)
 	if d.OpenAccess {
 		d.Logger.Warn("API open access: requests without a token act as admin")
 	}
 	r.Use(logRequests(d.Logger, d.Now), recovery(d.Logger), writeErrors(d.Logger), limitBody(d.MaxBodyBytes))
+	if d.OpenAccess {
+		r.Use(guardOpenAccess())
+	}
 
 	r.GET("/healthz", healthz)
 	r.HEAD("/healthz", healthz)

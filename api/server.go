@@ -8,12 +8,14 @@ import (
 // Server timeouts. Reading a whole 64 MiB import over a slow office link
 // and writing a 250,000-camera export both take a while, so the body
 // timeouts are generous; the header timeout is short, which is what stops
-// slow-loris clients.
+// slow-loris clients, and idle keep-alive connections are closed after
+// half a minute, so that held-open connections cost their holder effort
+// (LimitListener caps how many there can be).
 const (
 	readHeaderTimeout = 10 * time.Second
 	readTimeout       = 5 * time.Minute
 	writeTimeout      = 5 * time.Minute
-	idleTimeout       = 2 * time.Minute
+	idleTimeout       = 30 * time.Second
 	maxHeaderBytes    = 64 << 10
 )
 

@@ -35,6 +35,14 @@ type Config struct {
 	// MaxBodyBytes caps request bodies; larger ones get 413. Default 64 MiB
 	// (67108864), enough for a 250,000-camera CSV.
 	MaxBodyBytes int64 `yaml:"max_body_bytes"`
+	// MaxConnections caps the API's open connections; more are closed at
+	// once, so that no client can starve the collector of sockets. Keep
+	// it well under the open-file limit minus collector.concurrency.
+	// Default 1024.
+	MaxConnections int `yaml:"max_connections"`
+	// MaxConnectionsPerClient caps the API's open connections from one
+	// client IP. Default 64.
+	MaxConnectionsPerClient int `yaml:"max_connections_per_client"`
 	// PublicURL is how users reach this server, for links in alerts, e.g.
 	// "https://sharpeyes.example.cn". Default "" (no links).
 	PublicURL string `yaml:"public_url"`

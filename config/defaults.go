@@ -13,10 +13,12 @@ import (
 // nor the environment sets. It is valid as is: a first run needs no file.
 func Default() Config {
 	return Config{
-		Listen:       "127.0.0.1:8080",
-		MaxBodyBytes: 64 << 20,
-		LogLevel:     "info",
-		LogFormat:    "text",
+		Listen:                  "127.0.0.1:8080",
+		MaxBodyBytes:            64 << 20,
+		MaxConnections:          1024,
+		MaxConnectionsPerClient: 64,
+		LogLevel:                "info",
+		LogFormat:               "text",
 		Redis: RedisConfig{
 			DialTimeout:  Duration(5 * time.Second),
 			ReadTimeout:  Duration(3 * time.Second),

@@ -12,9 +12,14 @@ import (
 // EnvPrefix starts every environment variable this package reads.
 const EnvPrefix = "SHARPEYES_"
 
-// EnvConfigFile names the config file for the command line. It is the one
-// SHARPEYES_ variable that is not a key and still accepted.
+// EnvConfigFile names the config file for the command line. It and
+// EnvRuntimeDir are the SHARPEYES_ variables that are not keys and still
+// accepted.
 const EnvConfigFile = "SHARPEYES_CONFIG"
+
+// EnvRuntimeDir is the directory where `serve` publishes how the other
+// commands reach its embedded Redis (default $XDG_RUNTIME_DIR/sharpeyes).
+const EnvRuntimeDir = "SHARPEYES_RUNTIME_DIR"
 
 // envKey is one key settable from the environment.
 type envKey struct {
@@ -52,7 +57,7 @@ func applyEnv(c *Config, env []string, origins map[string]string) error {
 	vars := map[string]string{}
 	for _, kv := range env {
 		name, value, ok := strings.Cut(kv, "=")
-		if ok && strings.HasPrefix(name, EnvPrefix) && name != EnvConfigFile {
+		if ok && strings.HasPrefix(name, EnvPrefix) && name != EnvConfigFile && name != EnvRuntimeDir {
 			vars[name] = value // the last one wins, as in a shell
 		}
 	}

@@ -60,6 +60,10 @@ func (c *Config) validateServer(e *errorList) {
 	if c.MaxBodyBytes < 1 {
 		e.add("max_body_bytes", "must be >= 1, got %d", c.MaxBodyBytes)
 	}
+	atLeast(e, "max_connections", c.MaxConnections, 16)
+	if c.MaxConnectionsPerClient < 1 || c.MaxConnectionsPerClient > c.MaxConnections {
+		e.add("max_connections_per_client", "must be between 1 and max_connections (%d), got %d", c.MaxConnections, c.MaxConnectionsPerClient)
+	}
 	if c.PublicURL != "" {
 		if msg := checkURL(c.PublicURL, "http", "https"); msg != "" {
 			e.add("public_url", "%s", msg)

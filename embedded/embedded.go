@@ -1,11 +1,19 @@
 // Package embedded runs an in-process Redis-compatible server (miniredis) so
 // that `sharpeyes serve` works on a first run with nothing else installed.
 // Data lives in memory only and is lost when the process ends.
+//
+// The server asks every connection for a random password made at start,
+// so that another local user cannot read the camera credentials it holds
+// through the loopback port (SPEC "Auth"); URL carries the password and
+// must never be logged.
 package embedded
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
+	"net/url"
 	"sync"
 	"time"
 
@@ -16,22 +24,29 @@ import (
 // wall clock once per Tick, since miniredis never expires keys on its own
 // and leases and silences rely on TTLs.
 type Server struct {
-	m    *miniredis.Miniredis
-	stop chan struct{}
-	done sync.WaitGroup
+	m        *miniredis.Miniredis
+	password string
+	stop     chan struct{}
+	done     sync.WaitGroup
 }
 
 // Tick is how often the embedded clock is advanced.
 const Tick = 250 * time.Millisecond
 
-// Start listens on addr (e.g. "127.0.0.1:0") and returns the server, or an
-// error when the address cannot be bound.
+// Start listens on addr (e.g. "127.0.0.1:0") with a new random password
+// and returns the server, or an error when the address cannot be bound.
 func Start(addr string) (*Server, error) {
+	var b [24]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return nil, fmt.Errorf("embedded redis password: %w", err)
+	}
 	m := miniredis.NewMiniRedis()
+	pw := hex.EncodeToString(b[:])
+	m.RequireAuth(pw)
 	if err := m.StartAddr(addr); err != nil {
 		return nil, fmt.Errorf("start embedded redis on %s: %w", addr, err)
 	}
-	s := &Server{m: m, stop: make(chan struct{})}
+	s := &Server{m: m, password: pw, stop: make(chan struct{})}
 	m.SetTime(time.Now())
 	s.done.Add(1)
 	go s.advance()
@@ -60,8 +75,11 @@ func (s *Server) advance() {
 // Addr is the host:port the server listens on.
 func (s *Server) Addr() string { return s.m.Addr() }
 
-// URL is the redis:// URL of the server.
-func (s *Server) URL() string { return "redis://" + s.m.Addr() }
+// URL is the redis:// URL of the server, with its password: never log it.
+func (s *Server) URL() string {
+	u := url.URL{Scheme: "redis", User: url.UserPassword("", s.password), Host: s.m.Addr()}
+	return u.String()
+}
 
 // Close stops the clock and the server.
 func (s *Server) Close() {

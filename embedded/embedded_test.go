@@ -3,6 +3,7 @@ package embedded_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,9 +21,36 @@ func start(t *testing.T) (*embedded.Server, *redis.Client) {
 		t.Fatal(err)
 	}
 	t.Cleanup(s.Close)
-	c := redis.NewClient(&redis.Options{Addr: s.Addr()})
+	opts, err := redis.ParseURL(s.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := redis.NewClient(opts)
 	t.Cleanup(func() { c.Close() })
 	return s, c
+}
+
+// Another local user who finds the port cannot read the camera
+// credentials: the server refuses every command until AUTH with its
+// random password, which only its URL carries.
+func TestEmbeddedServerRefusesUnauthenticatedClients(t *testing.T) {
+	s, authed := start(t)
+	ctx := context.Background()
+	if err := authed.HSet(ctx, "se:{inv}:sec", "cam-1", `{"password":"pw"}`).Err(); err != nil {
+		t.Fatalf("authenticated write: %v", err)
+	}
+	for _, pw := range []string{"", "guess"} {
+		c := redis.NewClient(&redis.Options{Addr: s.Addr(), Password: pw, MaxRetries: -1})
+		err := c.Ping(ctx).Err()
+		_, herr := c.HGet(ctx, "se:{inv}:sec", "cam-1").Result()
+		c.Close()
+		if err == nil || herr == nil {
+			t.Fatalf("password %q: PING %v, HGET %v; want both refused", pw, err, herr)
+		}
+	}
+	if s.Addr() == "" || !strings.Contains(s.URL(), "@"+s.Addr()) {
+		t.Fatalf("URL %q does not carry the password for %s", "redacted", s.Addr())
+	}
 }
 
 // The embedded server's clock follows the wall clock, so a key with a TTL

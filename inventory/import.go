@@ -29,16 +29,20 @@ type Options struct {
 // Result is what an import did, or would do in a dry run. When bad rows
 // stopped the import, Created and Updated are 0 and Errors lists them.
 type Result struct {
-	Created int        `json:"created"`
-	Updated int        `json:"updated"`
-	Skipped int        `json:"skipped"` // bad rows left out with SkipInvalid
-	Errors  []RowError `json:"errors"`  // never null, sorted by line and SPEC column order
-	DryRun  bool       `json:"dry_run"`
+	Created int `json:"created"`
+	Updated int `json:"updated"`
+	Skipped int `json:"skipped"` // bad rows left out with SkipInvalid
+	// CredentialsCleared counts cameras moved to another host or port
+	// without credentials: their stored ones were dropped.
+	CredentialsCleared int        `json:"credentials_cleared"`
+	Errors             []RowError `json:"errors"` // never null, sorted by line and SPEC column order
+	DryRun             bool       `json:"dry_run"`
 }
 
 // Import reads cameras from r (see Decode) and upserts them by id in one
 // store transaction, so that the file lands whole or not at all. An empty
-// username or password keeps the stored one.
+// username or password keeps the stored one, unless the camera's host or
+// port changed (see store.PutMany).
 //
 // When any row is bad it writes nothing and returns a Result listing every
 // bad field with an error wrapping ErrInvalid; with SkipInvalid it writes
@@ -101,7 +105,7 @@ func write(ctx context.Context, s *store.Store, cams []sharpeyes.Camera, exists 
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
-	res.Created, res.Updated = put.Created, put.Updated
+	res.Created, res.Updated, res.CredentialsCleared = put.Created, put.Updated, put.CredentialsCleared
 	return nil
 }
 

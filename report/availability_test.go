@@ -19,6 +19,10 @@ type step struct {
 type camSpec struct {
 	id, region string
 	steps      []step // the first creates the camera
+	// known is when its state was first known, in hours from t0 (the
+	// first step's time when zero); never says it was never probed.
+	known float64
+	never bool
 }
 
 type outageSpec struct {
@@ -56,6 +60,15 @@ func activeSince(id string, h float64) camSpec {
 // Every expected figure below is computed by hand; t0 is now, the window
 // the 24 hours before it unless the query says otherwise.
 var availabilityCases = []availabilityCase{
+	{name: "never probed is not monitored", cams: []camSpec{{id: "a", region: "r", steps: []step{{-48, sharpeyes.Active}}, never: true}},
+		cameras: map[string]want{"a": {nil, 0, nil}}, total: want{nil, 0, nil}},
+	{name: "monitored from the first known state", cams: []camSpec{{id: "a", region: "r", steps: []step{{-48, sharpeyes.Active}}, known: -12}},
+		outages: []outageSpec{{cam: "a", start: -3, end: -0}},
+		cameras: map[string]want{"a": {ptr(9.0 / 12), 1, ptr(3 * 3600)}}, total: want{ptr(9.0 / 12), 1, ptr(3 * 3600)}},
+	{name: "group of a probed and a never-probed camera", cams: []camSpec{activeSince("a", -48),
+		{id: "b", region: "荷塘区/月塘街道", steps: []step{{-48, sharpeyes.Active}}, never: true}},
+		outages: []outageSpec{{cam: "a", start: -6, end: -0}},
+		cameras: map[string]want{"a": {ptr(18.0 / 24), 1, ptr(6 * 3600)}, "b": {nil, 0, nil}}, total: want{ptr(18.0 / 24), 1, ptr(6 * 3600)}},
 	{name: "up the whole window", cams: []camSpec{activeSince("a", -48)},
 		cameras: map[string]want{"a": {ptr(1), 0, nil}}, total: want{ptr(1), 0, nil}},
 	{name: "outage inside the window", cams: []camSpec{activeSince("a", -48)},
@@ -152,10 +165,21 @@ func checkFigures(t *testing.T, who string, got TimeFigures, w want) {
 // outages, silences and state changes.
 func (e *env) build(t *testing.T, tc availabilityCase) {
 	t.Helper()
+	known := map[string]time.Time{}
 	for _, cs := range tc.cams {
 		for _, st := range cs.steps {
 			e.putAt(t, hours(st.at), mustCamera(t, cs.id, cs.region, st.lc))
 		}
+		switch {
+		case cs.never:
+		case cs.known != 0:
+			known[cs.id] = hours(cs.known)
+		default:
+			known[cs.id] = hours(cs.steps[0].at)
+		}
+	}
+	if err := e.store.MarkKnown(context.Background(), known); err != nil {
+		t.Fatalf("mark known: %v", err)
 	}
 	for _, o := range tc.outages {
 		if o.open {

@@ -46,6 +46,13 @@ func benchFleet(b *testing.B, e *env, n int) []sharpeyes.Camera {
 			b.Fatal(err)
 		}
 	}
+	known := make(map[string]time.Time, n)
+	for _, c := range cams {
+		known[c.ID] = t0.Add(-60 * 24 * time.Hour)
+	}
+	if err := e.store.MarkKnown(ctx, known); err != nil {
+		b.Fatal(err)
+	}
 	e.clock.Set(t0)
 	states := make(map[string]sharpeyes.State, n)
 	for i, c := range cams {

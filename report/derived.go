@@ -18,6 +18,10 @@ type derived struct {
 	activeVer  histVersion
 	active     []Spans // by snapshot index; shared, read-only
 
+	knownSnap *store.Snapshot
+	knownVer  histVersion
+	known     []Spans // by snapshot index; shared, read-only
+
 	idSnap  *store.Snapshot
 	idLoads int
 	idIndex []int32 // outage camera index -> snapshot index, -1 when absent
@@ -46,6 +50,24 @@ func (d *derived) activeSpans(snap *store.Snapshot, es []entry[sharpeyes.Lifecyc
 	}
 	d.activeSnap, d.activeVer, d.active = snap, v, active
 	return active
+}
+
+// knownSpans returns every snapshot camera's known spans for the
+// first-known history es of version v.
+func (d *derived) knownSpans(snap *store.Snapshot, es []entry[store.KnownRecord], v histVersion) []Spans {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.knownSnap == snap && d.knownVer == v {
+		return d.known
+	}
+	known := make([]Spans, len(snap.Cameras))
+	for _, e := range es {
+		if i, ok := snap.Index(e.v.CameraID); ok {
+			known[i] = KnownSpans(e.v.Since)
+		}
+	}
+	d.knownSnap, d.knownVer, d.known = snap, v, known
+	return known
 }
 
 // snapshotIndex returns, for each camera id the outage cache interned

@@ -20,7 +20,11 @@ func TestReportsOnEmbeddedServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Close)
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	opts, err := redis.ParseURL(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClient(opts)
 	t.Cleanup(func() { rdb.Close() })
 	e := envOn(t, rdb)
 	e.rep.outages.page = 2 // exercise paging and ties

@@ -72,3 +72,13 @@ func newLifecycleHistory(s *store.Store, log *slog.Logger) *history[sharpeyes.Li
 		},
 	}
 }
+
+// newKnownHistory caches when each camera's state was first known.
+func newKnownHistory(s *store.Store, log *slog.Logger) *history[store.KnownRecord, store.KnownRecord] {
+	return &history[store.KnownRecord, store.KnownRecord]{
+		name: "known", log: log, read: s.KnownPage, reset: func() {}, page: pageSize,
+		conv: func(k store.KnownRecord) (store.KnownRecord, int64) {
+			return k, k.Since.UnixMilli()
+		},
+	}
+}

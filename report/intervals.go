@@ -11,7 +11,7 @@ import (
 // arithmetic on half-open spans of unix nanoseconds, kept apart from Redis
 // so that they can be checked against hand-computed timelines:
 //
-//	monitored = (active ∩ window) − silenced
+//	monitored = (active ∩ known ∩ window) − silenced
 //	down      = outages ∩ monitored
 //	up        = monitored − down
 
@@ -146,11 +146,22 @@ func ActiveSpans(changes []sharpeyes.LifecycleChange, current sharpeyes.Lifecycl
 	return Union(out)
 }
 
+// KnownSpans returns when a camera's state was known (SPEC "Availability":
+// never-probed and unknown time is not monitored): from the first status
+// write with a known state on, or never when since is the zero time.
+func KnownSpans(since time.Time) Spans {
+	if since.IsZero() {
+		return nil
+	}
+	return Spans{{since.UnixNano(), int64(1<<63 - 1)}}
+}
+
 // Timeline is everything the availability of one camera over a window is
 // computed from.
 type Timeline struct {
 	Window   Span
 	Active   Spans
+	Known    Spans
 	Silenced Spans
 	Outages  []OutageSpan
 }
@@ -164,19 +175,19 @@ type OutageSpan struct {
 
 // Figures are one camera's (or, summed, one group's) time-weighted results.
 type Figures struct {
-	MonitoredNS int64 // active, inside the window, not silenced
+	MonitoredNS int64 // active, known, inside the window, not silenced
 	DownNS      int64 // monitored and in an outage
 	Outages     int   // outages overlapping monitored time
 	Repaired    int   // of those, closed within the window
 	RepairNS    int64 // their whole durations, for MTTR
 }
 
-// Compute returns a camera's figures: monitored = (active ∩ window) −
-// silenced, down = outages ∩ monitored. An outage counts when it overlaps
+// Compute returns a camera's figures: monitored = (active ∩ known ∩
+// window) − silenced, down = outages ∩ monitored. An outage counts when it overlaps
 // monitored time, and in MTTR when it also ended inside the window (with
 // its whole duration, including any part before the window).
 func Compute(tl Timeline) Figures {
-	monitored := tl.Active.Clip(tl.Window)
+	monitored := tl.Active.Clip(tl.Window).Intersect(tl.Known)
 	if len(tl.Silenced) > 0 {
 		monitored = monitored.Minus(tl.Silenced)
 	}

@@ -42,6 +42,7 @@ type Reporter struct {
 	log      *slog.Logger
 	outages  outageHistory
 	life     *history[sharpeyes.LifecycleChange, sharpeyes.LifecycleChange]
+	known    *history[store.KnownRecord, store.KnownRecord]
 	fleets   fleetCache
 	derived  derived
 }
@@ -57,11 +58,12 @@ func New(opts Options) *Reporter {
 	r := &Reporter{store: opts.Store, now: opts.Now, interval: opts.Interval, log: opts.Logger}
 	r.outages = newOutageHistory(opts.Store, opts.Logger)
 	r.life = newLifecycleHistory(opts.Store, opts.Logger)
+	r.known = newKnownHistory(opts.Store, opts.Logger)
 	return r
 }
 
 // Warm loads what the reports keep in memory (inventory snapshot, states,
-// closed outages, lifecycle history), so that the first report after
+// closed outages, lifecycle history, first-known times), so that the first report after
 // start-up does not pay for it; with a million outages that takes
 // seconds. Run it in the background at start. It returns the first error
 // reading the store.
@@ -75,6 +77,9 @@ func (r *Reporter) Warm(ctx context.Context) error {
 	}
 	if err := r.life.refresh(ctx); err != nil {
 		return fmt.Errorf("warm lifecycle history: %w", err)
+	}
+	if err := r.known.refresh(ctx); err != nil {
+		return fmt.Errorf("warm first-known times: %w", err)
 	}
 	r.log.Info("reports warmed up", "took", time.Since(start))
 	return nil

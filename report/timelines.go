@@ -7,10 +7,11 @@ import (
 	"time"
 
 	"github.com/sharpeyes/sharpeyes"
+	"github.com/sharpeyes/sharpeyes/store"
 )
 
 // timelines gathers, for each camera of fl, what Compute needs over win:
-// when it was active (lifecycle history), silenced (silences matching it)
+// when it was active (lifecycle history), known (first-known times), silenced (silences matching it)
 // and down (closed outages from the cache, open ones until now).
 func (r *Reporter) timelines(ctx context.Context, fl *fleet, win Span, now time.Time) ([]Timeline, error) {
 	tl := make([]Timeline, len(fl.cams))
@@ -18,6 +19,9 @@ func (r *Reporter) timelines(ctx context.Context, fl *fleet, win Span, now time.
 		tl[i].Window = win
 	}
 	if err := r.activeSpans(ctx, fl, tl); err != nil {
+		return nil, err
+	}
+	if err := r.knownSpans(ctx, fl, tl); err != nil {
 		return nil, err
 	}
 	if err := r.silencedSpans(ctx, fl, tl, win); err != nil {
@@ -34,6 +38,19 @@ func (r *Reporter) activeSpans(ctx context.Context, fl *fleet, tl []Timeline) er
 		active := r.derived.activeSpans(fl.snap, es, v)
 		for i := range fl.cams {
 			tl[i].Active = active[fl.idx[i]]
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("availability: %w", err)
+	}
+	return nil
+}
+
+func (r *Reporter) knownSpans(ctx context.Context, fl *fleet, tl []Timeline) error {
+	err := r.known.view(ctx, func(es []entry[store.KnownRecord], v histVersion) {
+		known := r.derived.knownSpans(fl.snap, es, v)
+		for i := range fl.cams {
+			tl[i].Known = known[fl.idx[i]]
 		}
 	})
 	if err != nil {

@@ -13,17 +13,23 @@ import (
 	"github.com/sharpeyes/sharpeyes"
 )
 
-// lifecycles returns the stored lifecycle of each of ids that exists.
-func (s *Store) lifecycles(ctx context.Context, ids []string) (map[string]sharpeyes.Lifecycle, error) {
-	out := make(map[string]sharpeyes.Lifecycle, len(ids))
+// stored is what a write needs to know of a camera already stored.
+type stored struct {
+	Lifecycle sharpeyes.Lifecycle `json:"lifecycle"`
+	Host      string              `json:"host"`
+	Port      int                 `json:"port"`
+}
+
+// storedOf returns the stored lifecycle, host and port of each of ids that
+// exists.
+func (s *Store) storedOf(ctx context.Context, ids []string) (map[string]stored, error) {
+	out := make(map[string]stored, len(ids))
 	err := s.hmgetBatches(ctx, keyCameras, ids, func(id, raw string) error {
-		var c struct {
-			Lifecycle sharpeyes.Lifecycle `json:"lifecycle"`
-		}
+		var c stored
 		if err := json.Unmarshal([]byte(raw), &c); err != nil {
 			return fmt.Errorf("decode camera %q: %w", id, err)
 		}
-		out[id] = c.Lifecycle
+		out[id] = c
 		return nil
 	})
 	return out, err

@@ -91,6 +91,30 @@ func (s *Store) LifecyclePage(ctx context.Context, q PageQuery) (HistoryPage[sha
 // size and lowest score in total and oldest, in one MULTI/EXEC so that the
 // three agree.
 func (s *Store) readPage(ctx context.Context, key string, q PageQuery, total, oldestMS *int64) ([]string, error) {
+	var members *redis.StringSliceCmd
+	err := s.readPageWith(ctx, key, q, total, oldestMS, func(p redis.Pipeliner, by *redis.ZRangeBy) {
+		members = p.ZRangeByScore(ctx, key, by)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return members.Val(), nil
+}
+
+// readPageScored is readPage returning the members with their scores.
+func (s *Store) readPageScored(ctx context.Context, key string, q PageQuery, total, oldestMS *int64) ([]redis.Z, error) {
+	var members *redis.ZSliceCmd
+	err := s.readPageWith(ctx, key, q, total, oldestMS, func(p redis.Pipeliner, by *redis.ZRangeBy) {
+		members = p.ZRangeByScoreWithScores(ctx, key, by)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return members.Val(), nil
+}
+
+func (s *Store) readPageWith(ctx context.Context, key string, q PageQuery, total, oldestMS *int64,
+	read func(redis.Pipeliner, *redis.ZRangeBy)) error {
 	by := &redis.ZRangeBy{Min: strconv.FormatInt(q.MinMS, 10), Max: "+inf"}
 	if q.Exclusive {
 		by.Min = "(" + by.Min
@@ -102,22 +126,61 @@ func (s *Store) readPage(ctx context.Context, key string, q PageQuery, total, ol
 		by.Count = int64(q.Limit)
 	}
 	var (
-		members *redis.StringSliceCmd
-		card    *redis.IntCmd
-		oldest  *redis.ZSliceCmd
+		card   *redis.IntCmd
+		oldest *redis.ZSliceCmd
 	)
 	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		members = p.ZRangeByScore(ctx, key, by)
+		read(p, by)
 		card = p.ZCard(ctx, key)
 		oldest = p.ZRangeWithScores(ctx, key, 0, 0)
 		return nil
 	})
 	if err != nil && !errors.Is(err, redis.Nil) {
-		return nil, err
+		return err
 	}
 	*total = card.Val()
 	if z := oldest.Val(); len(z) > 0 {
 		*oldestMS = int64(z[0].Score)
 	}
-	return members.Val(), nil
+	return nil
+}
+
+// KnownRecord is when a camera's state was first known (see keyKnown).
+type KnownRecord struct {
+	CameraID string
+	Since    time.Time
+}
+
+// KnownPage reads the first-known times of cameras by time (their score).
+// It returns an error when Redis fails.
+func (s *Store) KnownPage(ctx context.Context, q PageQuery) (HistoryPage[KnownRecord], error) {
+	var out HistoryPage[KnownRecord]
+	zs, err := s.readPageScored(ctx, keyKnown, q, &out.Total, &out.OldestMS)
+	if err != nil {
+		return out, fmt.Errorf("read first-known times: %w", err)
+	}
+	out.Items = make([]KnownRecord, len(zs))
+	for i, z := range zs {
+		id, _ := z.Member.(string)
+		out.Items[i] = KnownRecord{CameraID: id, Since: time.UnixMilli(int64(z.Score)).UTC()}
+	}
+	return out, nil
+}
+
+// MarkKnown records that the cameras' states were known from the given
+// times, unless they already have an earlier record: for backfills and
+// tests (status writes record it themselves). It returns an error when
+// Redis fails.
+func (s *Store) MarkKnown(ctx context.Context, since map[string]time.Time) error {
+	if len(since) == 0 {
+		return nil
+	}
+	zs := make([]redis.Z, 0, len(since))
+	for id, t := range since {
+		zs = append(zs, redis.Z{Score: float64(t.UnixMilli()), Member: id})
+	}
+	if err := s.rdb.ZAddLT(ctx, keyKnown, zs...).Err(); err != nil {
+		return fmt.Errorf("mark %d cameras known: %w", len(since), err)
+	}
+	return nil
 }

@@ -20,7 +20,11 @@ func TestStatusScriptsRunOnEmbeddedServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Close)
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	opts, err := redis.ParseURL(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClient(opts)
 	t.Cleanup(func() { rdb.Close() })
 	s := store.New(rdb)
 	mustApply(t, s, change("a", sharpeyes.Unknown(), sharpeyes.StateDown, sharpeyes.ReasonTimeout, t0))

@@ -59,16 +59,17 @@ type StatusWrite struct {
 }
 
 // applyScript checks and writes a batch of statuses atomically. ARGV[1] is
-// the stream cap, then 11 arguments per write: id, prev seq, status JSON,
+// the stream cap, then 12 arguments per write: id, prev seq, status JSON,
 // new state, event type ("" for none), from, reason, at, outage op ("",
-// "open", "close"), outage JSON, outage score.
+// "open", "close"), outage JSON, outage score, probe time (unix ms).
 // The state sets change only when the stored state differs from the new
-// one; the new state's set is always (idempotently) added to.
+// one; the new state's set is always (idempotently) added to, and a known
+// state records the camera's first known time (ZADD NX) if it has none.
 var applyScript = redis.NewScript(`
 local sets = {up = KEYS[2], degraded = KEYS[3], down = KEYS[4]}
 local conflicts = {}
 local applied = 0
-for i = 2, #ARGV, 11 do
+for i = 2, #ARGV, 12 do
   local id = ARGV[i]
   local raw = redis.call('HGET', KEYS[1], id)
   local seq, from = 0, nil
@@ -89,7 +90,10 @@ for i = 2, #ARGV, 11 do
         if s ~= to then redis.call('SREM', key, id) end
       end
     end
-    if sets[to] then redis.call('SADD', sets[to], id) end
+    if sets[to] then
+      redis.call('SADD', sets[to], id)
+      redis.call('ZADD', KEYS[8], 'NX', ARGV[i+11], id)
+    end
     if ARGV[i+4] ~= '' then
       redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[1], '*', 'type', ARGV[i+4],
         'camera_id', id, 'from', ARGV[i+5], 'to', to, 'reason', ARGV[i+6], 'at', ARGV[i+7])
@@ -106,7 +110,7 @@ end
 return {applied, conflicts}
 `)
 
-var statusKeys = []string{keyStatus, keyState("up"), keyState("degraded"), keyState("down"), keyEvents, keyOpen, keyOutages}
+var statusKeys = []string{keyStatus, keyState("up"), keyState("degraded"), keyState("down"), keyEvents, keyOpen, keyOutages, keyKnown}
 
 // ApplyStatuses writes each status whose stored Seq still equals Prev.Seq,
 // with its event and outage change, in batches of 500 that each apply
@@ -189,7 +193,7 @@ func decodeApplied(cmd *redis.Cmd) (int, []string, error) {
 
 // statusArgs flattens writes into the script's ARGV.
 func statusArgs(writes []StatusWrite) ([]any, error) {
-	args := make([]any, 0, 1+11*len(writes))
+	args := make([]any, 0, 1+12*len(writes))
 	args = append(args, EventsCap)
 	for _, w := range writes {
 		next := w.Next
@@ -211,7 +215,7 @@ func statusArgs(writes []StatusWrite) ([]any, error) {
 			return nil, err
 		}
 		args = append(args, w.ID, w.Prev.Seq, raw, string(next.State),
-			evType, from, reason, at, op, outage, score)
+			evType, from, reason, at, op, outage, score, next.LastProbe.UnixMilli())
 	}
 	return args, nil
 }

@@ -15,6 +15,9 @@
 //	se:{st}:events       STREAM state changes (camera.down, camera.up, ...)
 //	se:{st}:open         HASH   camera id -> open outage JSON
 //	se:{st}:outages      ZSET   closed outages JSON, scored by end (unix ms)
+//	se:{st}:known        ZSET   camera id, scored by the first status write
+//	                            with a known state (unix ms): monitored time
+//	                            starts there
 //	se:{st}:sweep        HASH   last sweep: start, end, duration, counts
 //	se:{st}:isolations   LIST   the last 1,000 sweeps judged isolated
 //	se:{co}:sweep:<slot>:<shard>        STRING lease of one shard of one sweep
@@ -53,6 +56,7 @@ const (
 	keyEvents    = "se:{st}:events"
 	keyOpen      = "se:{st}:open"
 	keyOutages   = "se:{st}:outages"
+	keyKnown     = "se:{st}:known"
 	keySweep     = "se:{st}:sweep"
 )
 

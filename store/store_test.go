@@ -132,3 +132,39 @@ func TestListPagesThroughFilteredSnapshot(t *testing.T) {
 		t.Fatalf("second delete: got %v, want ErrNotFound", err)
 	}
 }
+
+// Credentials are bound to host and port: a camera moved without new
+// credentials loses its stored ones (counted), one that stays keeps them,
+// and new credentials for a moved camera are not merged with the old.
+func TestCredentialsDoNotFollowAHostOrPortChange(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	withLogin := func(c sharpeyes.Camera, user, pass string) sharpeyes.Camera {
+		c.Secret = sharpeyes.Credentials{Username: user, Password: pass}
+		return c
+	}
+	a, b, c, d := cam("a", "x"), cam("b", "x"), cam("c", "x"), cam("d", "x")
+	if _, err := s.PutMany(ctx, []sharpeyes.Camera{withLogin(a, "admin", "pa"), withLogin(b, "admin", "pb"),
+		withLogin(c, "admin", "pc"), withLogin(d, "admin", "pd")}); err != nil {
+		t.Fatal(err)
+	}
+	movedHost, movedPort, newPass := a, b, d
+	movedHost.Host = "127.0.0.9"
+	movedPort.Port = 8554
+	newPass.Host = "127.0.0.10"
+	res, err := s.PutMany(ctx, []sharpeyes.Camera{movedHost, movedPort, c, withLogin(newPass, "", "new")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Updated != 4 || res.CredentialsCleared != 2 {
+		t.Fatalf("re-import: %+v, want 4 updated, 2 credentials cleared", res)
+	}
+	got, err := s.Credentials(ctx, []string{"a", "b", "c", "d"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]sharpeyes.Credentials{"c": {Username: "admin", Password: "pc"}, "d": {Password: "new"}}
+	if len(got) != len(want) || got["c"] != want["c"] || got["d"] != want["d"] {
+		t.Fatalf("credentials after re-import: %v, want %v", got, want)
+	}
+}

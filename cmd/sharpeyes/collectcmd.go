@@ -34,7 +34,11 @@ func runCollect(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	log := newLogger(e.stderr, cfg)
-	s, closeStore, err := openStore(ctx, cfg, log, *inv != "")
+	mode := useRunning
+	if *inv != "" {
+		mode = startPrivate
+	}
+	s, closeStore, err := openStore(ctx, e, cfg, log, mode)
 	if err != nil {
 		return err
 	}

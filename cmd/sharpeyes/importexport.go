@@ -40,7 +40,7 @@ func runImport(ctx context.Context, e env, args []string) error {
 	}
 	defer in.Close()
 	log := newLogger(e.stderr, cfg)
-	s, closeStore, err := openStore(ctx, cfg, log, false)
+	s, closeStore, err := openStore(ctx, e, cfg, log, useRunning)
 	if err != nil {
 		return err
 	}
@@ -67,6 +67,10 @@ func runImport(ctx context.Context, e env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "%s %s: %d created, %d updated, %d skipped, %d errors\n",
 		pos[0], verb, res.Created, res.Updated, res.Skipped, len(res.Errors))
+	if res.CredentialsCleared > 0 {
+		fmt.Fprintf(e.stdout, "%d cameras moved to another host or port without credentials: their stored credentials were cleared\n",
+			res.CredentialsCleared)
+	}
 	if errors.Is(err, inventory.ErrInvalid) {
 		return usageErrorf("%d bad rows, nothing written (use --skip-invalid to import the good rows)", len(res.Errors))
 	}
@@ -117,7 +121,7 @@ func runExport(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, closeStore, err := openStore(ctx, cfg, newLogger(e.stderr, cfg), false)
+	s, closeStore, err := openStore(ctx, e, cfg, newLogger(e.stderr, cfg), useRunning)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -37,12 +38,26 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-// runCmd runs one command in-process with a clean environment plus env.
+// runCmd runs one command in-process with a clean environment plus env
+// (with a runtime directory of the test's own unless env sets one).
 func runCmd(t *testing.T, env []string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	env = withRuntimeDir(t, env)
 	var out, errb lockedBuffer
 	code = runEnv(context.Background(), testEnv(&out, &errb, env), args)
 	return code, out.String(), errb.String()
+}
+
+// withRuntimeDir adds SHARPEYES_RUNTIME_DIR, a directory of the test's
+// own, unless env sets it, so that no test finds another's serve.
+func withRuntimeDir(t *testing.T, env []string) []string {
+	t.Helper()
+	for _, kv := range env {
+		if strings.HasPrefix(kv, "SHARPEYES_RUNTIME_DIR=") {
+			return env
+		}
+	}
+	return append(slices.Clone(env), "SHARPEYES_RUNTIME_DIR="+t.TempDir())
 }
 
 func testEnv(out, errb io.Writer, env []string) env {
@@ -161,6 +176,7 @@ func TestImportNeedsARedis(t *testing.T) {
 func startServe(t *testing.T, env []string, args ...string) (base string, logs *lockedBuffer, stop func() int) {
 	t.Helper()
 	addr := freeAddr(t)
+	env = withRuntimeDir(t, env)
 	ctx, cancel := context.WithCancel(context.Background())
 	logs = &lockedBuffer{}
 	done := make(chan int, 1)

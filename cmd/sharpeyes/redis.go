@@ -11,32 +11,64 @@ import (
 )
 
 // errNoRedis is returned by commands that need a Redis of their own.
-var errNoRedis = errors.New("no Redis configured: give --redis redis://host:6379 or redis.url in the config " +
-	"(the embedded in-memory server lives only inside `sharpeyes serve`)")
+var errNoRedis = errors.New("no Redis configured and no running `sharpeyes serve` with an embedded one: " +
+	"give --redis redis://host:6379 or redis.url in the config")
 
-// openStore connects to the configured Redis. With none configured and
-// embeddedOK it starts the in-process server and warns that data lives in
-// memory only. The returned func closes everything.
-func openStore(ctx context.Context, cfg config.Config, log *slog.Logger, embeddedOK bool) (*store.Store, func(), error) {
-	if cfg.Redis.Embedded() {
-		if !embeddedOK {
+// storeMode says what a command does when no Redis is configured.
+type storeMode int
+
+const (
+	// useRunning connects to the embedded Redis of a running serve.
+	useRunning storeMode = iota
+	// startPublished starts an embedded server and publishes its URL
+	// for the other commands (serve).
+	startPublished
+	// startPrivate starts an embedded server for this command alone
+	// (collect --inventory).
+	startPrivate
+)
+
+// openStore connects to the configured Redis. With none configured it
+// starts the in-process server (and warns that data lives in memory only),
+// or finds the one of a running serve, as mode says. The returned func
+// closes everything.
+func openStore(ctx context.Context, e env, cfg config.Config, log *slog.Logger, mode storeMode) (*store.Store, func(), error) {
+	if !cfg.Redis.Embedded() {
+		return connect(ctx, cfg, log)
+	}
+	if mode == useRunning {
+		url, err := runningEmbedded(e)
+		if err != nil {
+			return nil, nil, usageError{err}
+		}
+		if url == "" {
 			return nil, nil, usageError{errNoRedis}
 		}
-		srv, err := embedded.Start("127.0.0.1:0")
-		if err != nil {
-			return nil, nil, err
-		}
-		log.Warn("no Redis configured: using the embedded in-memory server; all data is lost when sharpeyes stops. "+
-			"Set redis.url (or --redis) to a Redis with AOF on for production", "addr", srv.Addr())
-		cfg.Redis.URL = srv.URL()
-		s, closeStore, err := connect(ctx, cfg, log)
-		if err != nil {
-			srv.Close()
-			return nil, nil, err
-		}
-		return s, func() { closeStore(); srv.Close() }, nil
+		log.Info("no Redis configured: using the embedded one of the running `sharpeyes serve`")
+		cfg.Redis.URL = url
+		return connect(ctx, cfg, log)
 	}
-	return connect(ctx, cfg, log)
+	srv, err := embedded.Start("127.0.0.1:0")
+	if err != nil {
+		return nil, nil, err
+	}
+	log.Warn("no Redis configured: using the embedded in-memory server (password-protected, loopback only); "+
+		"all data is lost when sharpeyes stops. Set redis.url (or --redis) to a Redis with AOF on for production",
+		"addr", srv.Addr())
+	cfg.Redis.URL = srv.URL()
+	s, closeStore, err := connect(ctx, cfg, log)
+	if err != nil {
+		srv.Close()
+		return nil, nil, err
+	}
+	unpublish := func() {}
+	if mode == startPublished {
+		if unpublish, err = publishEmbedded(e, srv.URL()); err != nil {
+			log.Warn("other sharpeyes commands will not find the embedded Redis", "err", err)
+			unpublish = func() {}
+		}
+	}
+	return s, func() { unpublish(); closeStore(); srv.Close() }, nil
 }
 
 func connect(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.Store, func(), error) {

@@ -55,7 +55,7 @@ func runReport(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, closeStore, err := openStore(ctx, cfg, newLogger(e.stderr, cfg), false)
+	s, closeStore, err := openStore(ctx, e, cfg, newLogger(e.stderr, cfg), useRunning)
 	if err != nil {
 		return err
 	}

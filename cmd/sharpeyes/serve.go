@@ -47,7 +47,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	log := newLogger(e.stderr, cfg)
-	s, closeStore, err := openStore(ctx, cfg, log, true)
+	s, closeStore, err := openStore(ctx, e, cfg, log, startPublished)
 	if err != nil {
 		return err
 	}

@@ -130,7 +130,11 @@ function renderOutages(o, summary) {
   const more = $("#outages-more");
   more.hidden = !o.next_cursor;
   more.textContent = `Showing the ${items.length} longest of ${num(total)} open outages; the full list is at api/v1/reports/outages?open=true&format=csv`;
-  if (!items.length) return message(body, "No camera is down. 当前无离线摄像机", "ok");
+  if (!items.length) {
+    // Nothing down means nothing only once something was probed.
+    if (summary && !summary.probed) return message(body, "Not yet probed: no camera has a known state. 尚未探测：暂无摄像机状态", "");
+    return message(body, "No camera is down. 当前无离线摄像机", "ok");
+  }
   body.replaceChildren(...items.map((x) => el("tr", "",
     el("td", "camera", el("span", "name", x.name || "(unnamed)"), el("span", "id", x.camera_id)),
     regionCell(x.region), el("td", "", x.maintainer || "–"), el("td", "time", when(x.start)),
