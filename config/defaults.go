@@ -14,6 +14,7 @@ func Default() Config {
 		MaxBodyBytes: 64 << 20,
 		LogLevel:     "info",
 		LogFormat:    "text",
+		Timezone:     DefaultTimezone,
 		Redis: RedisConfig{
 			DialTimeout:  Duration(5 * time.Second),
 			ReadTimeout:  Duration(3 * time.Second),
