@@ -18,7 +18,8 @@ import (
 // mountExtras adds reports, webhooks and silences to the API and starts
 // alert delivery, which runs until ctx ends.
 func mountExtras(ctx context.Context, cfg config.Config, log *slog.Logger, s *store.Store, m *metrics.Metrics, d *api.Deps) error {
-	rep := report.New(report.Options{Store: s, Logger: log, Interval: scheduleInterval(cfg.Collector.Schedule)})
+	rep := report.New(report.Options{Store: s, Logger: log, Interval: scheduleInterval(cfg.Collector.Schedule),
+		Location: cfg.Location()})
 	disp, err := newDispatcher(cfg, log, s)
 	if err != nil {
 		return usageError{err}
