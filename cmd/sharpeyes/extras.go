@@ -46,7 +46,7 @@ func mountExtras(ctx context.Context, cfg config.Config, log *slog.Logger, s *st
 func newDispatcher(cfg config.Config, log *slog.Logger, s *store.Store) (*alert.Dispatcher, error) {
 	a := cfg.Alerts
 	o := alert.Options{Store: s, Logger: log, PublicURL: cfg.PublicURL, GroupWindow: a.GroupWindow.Std(),
-		GroupMin: a.GroupMin, MaxAge: a.MaxAge.Std(), OnCall: a.OnCall}
+		GroupMin: a.GroupMin, MaxAge: a.MaxAge.Std(), OnCall: a.OnCall, Location: cfg.Location()}
 	for _, w := range a.Webhooks {
 		o.Webhooks = append(o.Webhooks, alert.Webhook{ID: w.Name, Name: w.Name, URL: w.URL, Format: w.Format,
 			Secret: w.Secret, Events: w.Events, MinDuration: w.MinDuration.Std(), Source: "config",
