@@ -35,17 +35,17 @@ func composeCamera(a *Alert, env *RenderEnv) message {
 		m.Title = "【摄像机恢复】" + name
 		if a.Since != nil {
 			l = field(l, "离线时长", durationText(a.DurationS))
-			l = field(l, "离线时间", timeText(*a.Since))
+			l = field(l, "离线时间", env.timeText(*a.Since))
 		}
-		l = field(l, "恢复时间", timeText(a.At))
+		l = field(l, "恢复时间", env.timeText(a.At))
 	case CameraDegraded:
 		m.Title = "【摄像机异常】" + name
 		l = field(l, "原因", reasonText(c.Reason))
-		l = field(l, "异常时间", timeText(a.At))
+		l = field(l, "异常时间", env.timeText(a.At))
 	default:
 		m.Title = "【摄像机离线】" + name
 		l = field(l, "原因", reasonText(c.Reason))
-		l = field(l, "离线时间", timeText(a.At))
+		l = field(l, "离线时间", env.timeText(a.At))
 	}
 	l = field(l, "建设类型", sharpeyes.OwnerZH[c.Owner])
 	l = field(l, "运维单位", c.Maintainer)
@@ -75,14 +75,14 @@ func composeGroup(a *Alert, env *RenderEnv) message {
 		l = field(l, "恢复数量", fmt.Sprintf("%d 台", n))
 		if a.Since != nil {
 			l = field(l, "离线时长", durationText(a.DurationS))
-			l = field(l, "离线时间", timeText(*a.Since))
+			l = field(l, "离线时间", env.timeText(*a.Since))
 		}
-		l = field(l, "恢复时间", timeText(a.At))
+		l = field(l, "恢复时间", env.timeText(a.At))
 	} else {
 		m.Title = fmt.Sprintf("【批量离线】%s 下 %d 台摄像机离线", where, n)
 		l = field(l, "离线数量", fmt.Sprintf("%d 台", n))
 		l = field(l, "原因", reasonsText(a.Cameras))
-		l = field(l, "开始时间", timeText(a.At))
+		l = field(l, "开始时间", env.timeText(a.At))
 		l = field(l, "说明", "同一"+kind+"下多台摄像机同时离线，疑似链路或供电故障，已合并为一条告警")
 		m.Mentions = env.mentions(a.Cameras)
 	}
@@ -112,7 +112,7 @@ func composeIsolation(a *Alert, env *RenderEnv) message {
 	if iso.Probed > 0 {
 		l = field(l, "探测失败", fmt.Sprintf("%d / %d", iso.Failed, iso.Probed))
 	}
-	l = field(l, "时间", timeText(a.At))
+	l = field(l, "时间", env.timeText(a.At))
 	l = field(l, "说明", "疑似采集节点自身网络故障，而非摄像机故障；探测恢复前不再发送单台摄像机告警")
 	m.Lines = l
 	return m

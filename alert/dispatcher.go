@@ -48,7 +48,9 @@ type Options struct {
 	// letter.
 	MaxAge time.Duration
 	// OnCall maps a maintainer to the mobiles @-mentioned for its cameras.
-	OnCall     map[string][]string
+	OnCall map[string][]string
+	// Location is the zone of the times in message texts (nil: UTC).
+	Location   *time.Location
 	HTTPClient *http.Client // nil: a client without its own timeout
 	// AttemptTimeout bounds one delivery attempt.
 	AttemptTimeout time.Duration

@@ -42,14 +42,16 @@ func Render(formatName string, a *Alert, env RenderEnv) ([]byte, error) {
 }
 
 // RenderEnv is the exported form of what rendering needs: the public URL
-// for links, the on-call mobiles per maintainer, the webhook's name, and
-// the time and secret of body signatures (feishu).
+// for links, the on-call mobiles per maintainer, the webhook's name, the
+// time and secret of body signatures (feishu), and the zone message texts
+// write their times in (nil: UTC).
 type RenderEnv struct {
 	PublicURL string
 	OnCall    map[string][]string
 	Receiver  string
 	Now       time.Time
 	Secret    string
+	Location  *time.Location
 }
 
 // encode writes v as compact JSON without HTML escaping (message text

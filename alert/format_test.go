@@ -62,9 +62,21 @@ func fixtures() map[string]*alert.Alert {
 	}
 }
 
+// renderEnv is a webhook's environment in the default timezone.
 func renderEnv(secret string) alert.RenderEnv {
 	return alert.RenderEnv{PublicURL: "https://se.example.com", Receiver: "荷塘区运维群",
-		OnCall: map[string][]string{"湖南联通运维": {"13800138000", "13900139000"}}, Now: renderAt, Secret: secret}
+		OnCall: map[string][]string{"湖南联通运维": {"13800138000", "13900139000"}}, Now: renderAt, Secret: secret,
+		Location: shanghai}
+}
+
+var shanghai = mustZone("Asia/Shanghai")
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
 }
 
 func TestEachFormatsBodyMatchesItsGoldenFile(t *testing.T) {

@@ -158,7 +158,7 @@ func (d *Dispatcher) attempt(ctx context.Context, w *Webhook, head store.Deliver
 	if err := json.Unmarshal(head.Payload, &a); err != nil {
 		return false, err
 	}
-	n, err := NewNotifier(w, d.client, RenderEnv{PublicURL: d.opts.PublicURL, OnCall: d.opts.OnCall},
+	n, err := NewNotifier(w, d.client, RenderEnv{PublicURL: d.opts.PublicURL, OnCall: d.opts.OnCall, Location: d.opts.Location},
 		d.opts.AttemptTimeout, d.now)
 	if err != nil {
 		return false, err

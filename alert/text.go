@@ -11,10 +11,6 @@ import (
 	"github.com/sharpeyes/sharpeyes"
 )
 
-// Messages for people are Chinese, with times in China Standard Time
-// (UTC+8, no daylight saving, so a fixed zone needs no tz database).
-var cst = time.FixedZone("CST", 8*3600)
-
 // listedCameras bounds the cameras a group message names one by one
 // (WeCom caps a text message at 2048 bytes).
 const listedCameras = 10
@@ -43,7 +39,15 @@ func reasonText(r string) string {
 	return r
 }
 
-func timeText(t time.Time) string { return t.In(cst).Format("2006-01-02 15:04:05") }
+// timeText writes a time for people: RFC 3339 in the configured timezone,
+// with its offset, so that a reader in another zone is not misled.
+func (env *RenderEnv) timeText(t time.Time) string {
+	loc := env.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	return t.In(loc).Format(time.RFC3339)
+}
 
 // durationText writes a duration the way a person reads it: 45秒, 12分钟,
 // 3小时5分钟, 2天4小时.

@@ -50,6 +50,11 @@ type Config struct {
 	LogLevel string `yaml:"log_level"`
 	// LogFormat is text or json. Default "text".
 	LogFormat string `yaml:"log_format"`
+	// Timezone is the IANA zone of date-only values (a report's
+	// from=2026-11-01, a camera's due and installed_at), of day and month
+	// windows and of every time shown to people (CSV, tables, alert texts,
+	// the console), e.g. "Asia/Urumqi" or "UTC". Default "Asia/Shanghai".
+	Timezone string `yaml:"timezone"`
 
 	Redis     RedisConfig     `yaml:"redis"`
 	Collector CollectorConfig `yaml:"collector"`

@@ -113,6 +113,7 @@ func TestValidFull(t *testing.T) {
 		got, want any
 	}{
 		{"listen", c.Listen, "0.0.0.0:8443"},
+		{"timezone", c.Timezone, "Asia/Urumqi"},
 		{"redis.addrs", c.Redis.Addrs, []string{"10.1.0.11:26379", "10.1.0.12:26379", "10.1.0.13:26379"}},
 		{"redis.read_timeout", c.Redis.ReadTimeout.Std(), 500 * time.Millisecond},
 		{"collector.groups[1].name", c.Collector.Groups[1].Name, "月塘街道"},

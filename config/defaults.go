@@ -19,6 +19,7 @@ func Default() Config {
 		MaxConnectionsPerClient: 64,
 		LogLevel:                "info",
 		LogFormat:               "text",
+		Timezone:                DefaultTimezone,
 		Redis: RedisConfig{
 			DialTimeout:  Duration(5 * time.Second),
 			ReadTimeout:  Duration(3 * time.Second),

@@ -75,6 +75,7 @@ func (c *Config) validateServer(e *errorList) {
 	if formats := []string{"text", "json"}; !slices.Contains(formats, c.LogFormat) {
 		e.add("log_format", "must be one of %s, got %q", joinOf(formats), clip(c.LogFormat))
 	}
+	validateTimezone(c.Timezone, e)
 }
 
 // IsLoopback reports whether the listen address host:port only accepts

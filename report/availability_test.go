@@ -128,7 +128,7 @@ func TestAvailabilityHandComputedTimelines(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e := envOn(t, rdb)
 			e.build(t, tc)
-			q, err := ParseQuery(tc.query, t0)
+			q, err := ParseQuery(tc.query, t0, time.UTC)
 			if err != nil {
 				t.Fatalf("query: %v", err)
 			}

@@ -11,9 +11,11 @@ import (
 
 // BuildoutGroup is one row of the build-out report. Overdue counts
 // planned and building cameras whose due date has passed (the whole day,
-// in UTC); ReadyForAcceptance counts building cameras that answer probes
-// (up or degraded); Commissioned counts cameras by the month of their
-// installed_at ("2024-01"), whatever their lifecycle now.
+// in the reporter's timezone); ReadyForAcceptance counts building cameras
+// that answer probes (up or degraded); Commissioned counts cameras by the
+// month of their installed_at ("2024-01"), whatever their lifecycle now.
+// Due and installed_at are local dates already, so their months are the
+// ones they name.
 type BuildoutGroup struct {
 	Key                string         `json:"key"`
 	Total              int            `json:"total"`
@@ -26,7 +28,7 @@ type BuildoutGroup struct {
 	Commissioned       map[string]int `json:"commissioned"`
 }
 
-func (g *BuildoutGroup) add(c *sharpeyes.Camera, st sharpeyes.State, now time.Time) {
+func (g *BuildoutGroup) add(c *sharpeyes.Camera, st sharpeyes.State, today sharpeyes.Date) {
 	var l Lifecycles
 	l.add(codeOf(c.Lifecycle, sharpeyes.Lifecycles))
 	g.Total++
@@ -35,7 +37,7 @@ func (g *BuildoutGroup) add(c *sharpeyes.Camera, st sharpeyes.State, now time.Ti
 	g.Active += l.Active
 	g.Retired += l.Retired
 	unfinished := c.Lifecycle == sharpeyes.Planned || c.Lifecycle == sharpeyes.Building
-	if unfinished && c.Due != "" && !now.Before(c.Due.Time().AddDate(0, 0, 1)) {
+	if unfinished && c.Due != "" && c.Due < today {
 		g.Overdue++
 	}
 	if c.Lifecycle == sharpeyes.Building && answers(st) {
@@ -72,9 +74,12 @@ func (r *Reporter) Buildout(ctx context.Context, q Query) (*Buildout, error) {
 		groups[i] = BuildoutGroup{Key: k, Commissioned: make(map[string]int)}
 	}
 	total := BuildoutGroup{Key: TotalKey, Commissioned: make(map[string]int)}
+	// A due date has passed once today, in the timezone, is later. Dates
+	// are stored normalised (YYYY-MM-DD), so they compare as strings.
+	today := sharpeyes.Date(now.In(r.loc).Format(time.DateOnly))
 	for i, c := range fl.cams {
-		groups[gr.of[i]].add(c, fl.state(i), now)
-		total.add(c, fl.state(i), now)
+		groups[gr.of[i]].add(c, fl.state(i), today)
+		total.add(c, fl.state(i), today)
 	}
 	return &Buildout{GroupBy: q.GroupBy, Level: q.level(), At: now.UTC(), Groups: groups, Total: total,
 		Months: slices.Sorted(maps.Keys(total.Commissioned))}, nil

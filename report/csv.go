@@ -24,16 +24,17 @@ var bom = []byte{0xEF, 0xBB, 0xBF}
 
 // Write encodes rep (a *Summary, *Coverage, *Outages, *Availability or
 // *Buildout) as format: json, csv or table; lang picks the CSV header
-// language (en, or zh for Chinese). It returns an error for an unknown
-// format or report type, and the first write error.
-func Write(w io.Writer, rep any, format, lang string) error {
+// language (en, or zh for Chinese); loc is the zone CSV and table times
+// are written in (nil: UTC). It returns an error for an unknown format or
+// report type, and the first write error.
+func Write(w io.Writer, rep any, format, lang string, loc *time.Location) error {
 	switch format {
 	case FormatJSON, "":
 		return WriteJSON(w, rep)
 	case FormatCSV:
-		return WriteCSV(w, rep, lang)
+		return WriteCSV(w, rep, lang, loc)
 	case FormatTable:
-		return WriteTable(w, rep)
+		return WriteTable(w, rep, loc)
 	}
 	return fmt.Errorf("unknown format %q (want json, csv or table)", format)
 }
@@ -52,11 +53,11 @@ func WriteJSON(w io.Writer, rep any) error {
 // WriteCSV writes rep as CSV for spreadsheets: a UTF-8 BOM, a header row
 // (English, or Chinese with lang "zh"), then the same rows as the JSON's
 // groups and total (or items; or cameras for an availability report asked
-// for them). Rates are fractions, durations seconds, times RFC 3339 UTC,
-// nulls empty; text a spreadsheet would run as a formula gets a leading
-// "'". It returns an error for an unknown report type and the first write
-// error.
-func WriteCSV(w io.Writer, rep any, lang string) error {
+// for them). Rates are fractions, durations seconds, times RFC 3339 in
+// loc with their offset (nil loc: UTC), nulls empty; text a spreadsheet
+// would run as a formula gets a leading "'". It returns an error for an
+// unknown report type and the first write error.
+func WriteCSV(w io.Writer, rep any, lang string, loc *time.Location) error {
 	secs, err := sections(rep, true)
 	if err != nil {
 		return err
@@ -79,7 +80,7 @@ func WriteCSV(w io.Writer, rep any, lang string) error {
 	}
 	for _, row := range s.rows {
 		for i, v := range row {
-			rec[i] = csvCell(v)
+			rec[i] = csvCell(v, loc)
 		}
 		if err := cw.Write(rec); err != nil {
 			return fmt.Errorf("write csv: %w", err)
@@ -96,8 +97,9 @@ func WriteCSV(w io.Writer, rep any, lang string) error {
 }
 
 // csvCell formats one value exactly: floats in their shortest form, so
-// that the CSV carries the same numbers as the JSON.
-func csvCell(v any) string {
+// that the CSV carries the same numbers as the JSON, and times the same
+// instants, written in loc.
+func csvCell(v any, loc *time.Location) string {
 	switch x := v.(type) {
 	case string:
 		return guard(x)
@@ -113,12 +115,12 @@ func csvCell(v any) string {
 		}
 		return strconv.FormatFloat(*x, 'f', -1, 64)
 	case time.Time:
-		return x.UTC().Format(time.RFC3339Nano)
+		return x.In(zoneOr(loc)).Format(time.RFC3339Nano)
 	case *time.Time:
 		if x == nil {
 			return ""
 		}
-		return x.UTC().Format(time.RFC3339Nano)
+		return x.In(zoneOr(loc)).Format(time.RFC3339Nano)
 	}
 	return fmt.Sprint(v)
 }

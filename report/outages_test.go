@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/sharpeyes/sharpeyes"
 )
@@ -62,7 +63,7 @@ func TestOutagesReport(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			q, err := ParseQuery(tc.query, t0)
+			q, err := ParseQuery(tc.query, t0, time.UTC)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -58,10 +58,11 @@ type Query struct {
 
 // ParseQuery reads a Query from URL parameters: the camera filters of the
 // camera list, group_by, level, window, from, to, open, limit, cursor,
-// worst and cameras. Times are RFC 3339, YYYY-MM-DD (UTC), "now" or
-// relative to now like -7d, -24h, -90m. It returns an api.RequestError
-// (400 in the API) naming the first bad parameter.
-func ParseQuery(v url.Values, now time.Time) (Query, error) {
+// worst and cameras. Times are RFC 3339, YYYY-MM-DD (midnight in loc, the
+// configured timezone; nil is UTC), a local time without offset (in loc),
+// "now" or relative to now like -7d, -24h, -90m. It returns an
+// api.RequestError (400 in the API) naming the first bad parameter.
+func ParseQuery(v url.Values, now time.Time, loc *time.Location) (Query, error) {
 	var q Query
 	var err error
 	if q.Filter, err = api.ParseFilter(v); err != nil {
@@ -70,7 +71,7 @@ func ParseQuery(v url.Values, now time.Time) (Query, error) {
 	if q.GroupBy, q.Level, err = parseGrouping(v); err != nil {
 		return q, err
 	}
-	if err = parseWindow(v, now, &q); err != nil {
+	if err = parseWindow(v, now, loc, &q); err != nil {
 		return q, err
 	}
 	if q.Open, err = boolParam(v, "open"); err != nil {
@@ -109,7 +110,7 @@ func parseGrouping(v url.Values) (GroupBy, int, error) {
 }
 
 // parseWindow sets q.From and q.To from window, from and to.
-func parseWindow(v url.Values, now time.Time, q *Query) error {
+func parseWindow(v url.Values, now time.Time, loc *time.Location, q *Query) error {
 	q.Window = DefaultWindow
 	if s := v.Get("window"); s != "" {
 		d, err := parseSpan(s)
@@ -120,7 +121,7 @@ func parseWindow(v url.Values, now time.Time, q *Query) error {
 	}
 	q.To = now
 	if s := v.Get("to"); s != "" {
-		t, err := ParseTime(s, now)
+		t, err := ParseTime(s, now, loc)
 		if err != nil {
 			return api.BadParam("to", "%v", err)
 		}
@@ -128,14 +129,14 @@ func parseWindow(v url.Values, now time.Time, q *Query) error {
 	}
 	q.From = q.To.Add(-q.Window)
 	if s := v.Get("from"); s != "" {
-		t, err := ParseTime(s, now)
+		t, err := ParseTime(s, now, loc)
 		if err != nil {
 			return api.BadParam("from", "%v", err)
 		}
 		q.From = t
 	}
 	if !q.From.Before(q.To) {
-		return api.BadParam("from", "must be before to (%s)", q.To.UTC().Format(time.RFC3339))
+		return api.BadParam("from", "must be before to (%s)", q.To.In(zoneOr(loc)).Format(time.RFC3339))
 	}
 	if q.To.Sub(q.From) > MaxWindow {
 		return api.BadParam("from", "the window is longer than 400 days")

@@ -30,7 +30,7 @@ func TestParseTime(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.in, func(t *testing.T) {
-			got, err := ParseTime(tc.in, t0)
+			got, err := ParseTime(tc.in, t0, time.UTC)
 			if (err == nil) != tc.ok || tc.ok && !got.Equal(tc.want) {
 				t.Fatalf("ParseTime(%q) = %v, %v; want %v ok=%v", tc.in, got, err, tc.want, tc.ok)
 			}
@@ -55,7 +55,7 @@ func TestParseQueryDefaultsAndWindow(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			q, err := ParseQuery(tc.v, t0)
+			q, err := ParseQuery(tc.v, t0, time.UTC)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -82,7 +82,7 @@ func FuzzParseQuery(f *testing.F) {
 		if err != nil {
 			return
 		}
-		q, err := ParseQuery(v, t0)
+		q, err := ParseQuery(v, t0, time.UTC)
 		if err != nil {
 			var re *api.RequestError
 			if !errors.As(err, &re) || re.Field == "" {

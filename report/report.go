@@ -31,6 +31,9 @@ type Options struct {
 	Interval time.Duration
 	// Logger receives the reporter's logs (nil discards them).
 	Logger *slog.Logger
+	// Location is the zone of dates and of times shown to people (nil:
+	// UTC).
+	Location *time.Location
 }
 
 // Reporter computes reports. It is safe for concurrent use; create one per
@@ -38,6 +41,7 @@ type Options struct {
 type Reporter struct {
 	store    *store.Store
 	now      func() time.Time
+	loc      *time.Location
 	interval time.Duration
 	log      *slog.Logger
 	outages  outageHistory
@@ -55,7 +59,7 @@ func New(opts Options) *Reporter {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	r := &Reporter{store: opts.Store, now: opts.Now, interval: opts.Interval, log: opts.Logger}
+	r := &Reporter{store: opts.Store, now: opts.Now, loc: zoneOr(opts.Location), interval: opts.Interval, log: opts.Logger}
 	r.outages = newOutageHistory(opts.Store, opts.Logger)
 	r.life = newLifecycleHistory(opts.Store, opts.Logger)
 	r.known = newKnownHistory(opts.Store, opts.Logger)
@@ -83,6 +87,18 @@ func (r *Reporter) Warm(ctx context.Context) error {
 	}
 	r.log.Info("reports warmed up", "took", time.Since(start))
 	return nil
+}
+
+// Location returns the zone of the reporter's dates and of the times its
+// CSV and tables show: Options.Location, or UTC.
+func (r *Reporter) Location() *time.Location { return r.loc }
+
+// zoneOr returns loc, or UTC for nil.
+func zoneOr(loc *time.Location) *time.Location {
+	if loc == nil {
+		return time.UTC
+	}
+	return loc
 }
 
 // rate returns num ÷ den, or nil when den is zero.

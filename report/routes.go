@@ -63,7 +63,7 @@ func (r *Reporter) serve(rt route) gin.HandlerFunc {
 			api.Fail(c, err)
 			return
 		}
-		q, err := ParseQuery(v, r.now())
+		q, err := ParseQuery(v, r.now(), r.loc)
 		if err != nil {
 			api.Fail(c, err)
 			return
@@ -75,14 +75,14 @@ func (r *Reporter) serve(rt route) gin.HandlerFunc {
 		}
 		switch format {
 		case FormatCSV:
-			c.Header("Content-Disposition", `attachment; filename="`+rt.name+"-"+r.now().UTC().Format("20060102T150405Z")+`.csv"`)
+			c.Header("Content-Disposition", `attachment; filename="`+rt.name+"-"+r.now().In(r.loc).Format("20060102T150405-0700")+`.csv"`)
 			c.Header("Content-Type", "text/csv; charset=utf-8")
 			c.Status(http.StatusOK)
-			err = WriteCSV(c.Writer, rep, lang)
+			err = WriteCSV(c.Writer, rep, lang, r.loc)
 		case FormatTable:
 			c.Header("Content-Type", "text/plain; charset=utf-8")
 			c.Status(http.StatusOK)
-			err = WriteTable(c.Writer, rep)
+			err = WriteTable(c.Writer, rep, r.loc)
 		default:
 			c.JSON(http.StatusOK, rep)
 		}

@@ -19,7 +19,7 @@ func Docs() map[string]api.PathItem {
 	}
 	window := []api.Parameter{
 		str("window", "24h, 7d, 30d or any span up to 400d (default 24h)"),
-		str("from", "RFC 3339, YYYY-MM-DD, now, or back from now like -7d"),
+		str("from", "RFC 3339, YYYY-MM-DD (midnight in the configured timezone), a local time without offset, now, or back from now like -7d"),
 		str("to", "as from (default now)"),
 	}
 	op := func(id, summary, desc string, params ...[]api.Parameter) api.PathItem {

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -185,7 +186,7 @@ func TestRunKnowsEveryReportByName(t *testing.T) {
 			t.Fatalf("%s: %v", name, err)
 		}
 		var buf bytes.Buffer
-		if err := Write(&buf, rep, FormatTable, ""); err != nil || buf.Len() == 0 {
+		if err := Write(&buf, rep, FormatTable, "", time.UTC); err != nil || buf.Len() == 0 {
 			t.Fatalf("%s as a table: %v", name, err)
 		}
 	}

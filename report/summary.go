@@ -14,7 +14,10 @@ import (
 // state, the online rate (up ÷ probed active cameras), probe freshness and
 // the last sweep.
 type Summary struct {
-	At         time.Time  `json:"at"`
+	At time.Time `json:"at"`
+	// Timezone is the IANA name of the zone of local dates and of times
+	// shown to people (the console formats times in it).
+	Timezone   string     `json:"timezone"`
 	Cameras    int        `json:"cameras"`
 	Lifecycle  Lifecycles `json:"lifecycle"`
 	Up         int        `json:"up"`
@@ -45,7 +48,7 @@ func (r *Reporter) Summary(ctx context.Context, q Query) (*Summary, error) {
 		return nil, err
 	}
 	var g Group
-	sum := &Summary{At: now.UTC()}
+	sum := &Summary{At: now.UTC(), Timezone: r.loc.String()}
 	var probedIDs []string
 	for i, c := range fl.cams {
 		g.add(fl.lcs[i], fl.st(i))

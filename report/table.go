@@ -13,10 +13,11 @@ import (
 
 // WriteTable writes rep (a *Summary, *Coverage, *Outages, *Availability or
 // *Buildout) as aligned text tables for a terminal: rates as percentages,
-// durations like 1d02h03m, Chinese text counted as two columns wide. A
-// report of one row (the summary) prints as a list of fields. It returns
-// an error for an unknown report type and the first write error.
-func WriteTable(w io.Writer, rep any) error {
+// durations like 1d02h03m, times RFC 3339 in loc with their offset (nil
+// loc: UTC), Chinese text counted as two columns wide. A report of one row
+// (the summary) prints as a list of fields. It returns an error for an
+// unknown report type and the first write error.
+func WriteTable(w io.Writer, rep any, loc *time.Location) error {
 	secs, err := sections(rep, false)
 	if err != nil {
 		return err
@@ -30,9 +31,9 @@ func WriteTable(w io.Writer, rep any) error {
 			bw.WriteString(s.title + ":\n")
 		}
 		if len(s.rows) == 1 && len(s.cols) > 8 {
-			writeFields(bw, s)
+			writeFields(bw, s, zoneOr(loc))
 		} else {
-			writeGrid(bw, s)
+			writeGrid(bw, s, zoneOr(loc))
 		}
 	}
 	if err := bw.Flush(); err != nil {
@@ -41,7 +42,7 @@ func WriteTable(w io.Writer, rep any) error {
 	return nil
 }
 
-func writeGrid(w *bufio.Writer, s section) {
+func writeGrid(w *bufio.Writer, s section, loc *time.Location) {
 	cells := make([][]string, 0, len(s.rows)+1)
 	head := make([]string, len(s.cols))
 	for i, c := range s.cols {
@@ -51,7 +52,7 @@ func writeGrid(w *bufio.Writer, s section) {
 	for _, row := range s.rows {
 		line := make([]string, len(row))
 		for i, v := range row {
-			line[i] = tableCell(s.cols[i].kind, v)
+			line[i] = tableCell(s.cols[i].kind, v, loc)
 		}
 		cells = append(cells, line)
 	}
@@ -80,24 +81,24 @@ func writeGrid(w *bufio.Writer, s section) {
 	}
 }
 
-func writeFields(w *bufio.Writer, s section) {
+func writeFields(w *bufio.Writer, s section, loc *time.Location) {
 	wide := 0
 	for _, c := range s.cols {
 		wide = max(wide, len(c.en))
 	}
 	for i, c := range s.cols {
-		fmt.Fprintf(w, "%-*s  %s\n", wide, c.en, tableCell(c.kind, s.rows[0][i]))
+		fmt.Fprintf(w, "%-*s  %s\n", wide, c.en, tableCell(c.kind, s.rows[0][i], loc))
 	}
 }
 
-// tableCell formats one value for people.
-func tableCell(k kind, v any) string {
+// tableCell formats one value for people; times in loc, to the second.
+func tableCell(k kind, v any, loc *time.Location) string {
 	switch x := v.(type) {
 	case *float64:
 		if x == nil {
 			return "-"
 		}
-		return tableCell(k, *x)
+		return tableCell(k, *x, loc)
 	case float64:
 		if k == kRate {
 			return strconv.FormatFloat(100*x, 'f', 2, 64) + "%"
@@ -107,9 +108,9 @@ func tableCell(k kind, v any) string {
 		if x == nil {
 			return "-"
 		}
-		return tableCell(k, *x)
+		return tableCell(k, *x, loc)
 	case time.Time:
-		return x.UTC().Format("2006-01-02 15:04:05Z")
+		return x.In(loc).Format(time.RFC3339)
 	case bool:
 		if x {
 			return "yes"
@@ -118,7 +119,7 @@ func tableCell(k kind, v any) string {
 	case string:
 		return x
 	}
-	return csvCell(v)
+	return csvCell(v, loc)
 }
 
 // humanSeconds writes a duration as 45s, 12m05s, 3h04m or 2d03h.

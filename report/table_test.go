@@ -16,7 +16,7 @@ func sampleCoverage() *Coverage {
 
 func TestWriteTableAlignsChineseText(t *testing.T) {
 	var buf bytes.Buffer
-	if err := WriteTable(&buf, sampleCoverage()); err != nil {
+	if err := WriteTable(&buf, sampleCoverage(), time.UTC); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
@@ -49,7 +49,7 @@ func TestWriteTableSectionsAndFields(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := WriteTable(&buf, tc.rep); err != nil {
+			if err := WriteTable(&buf, tc.rep, time.UTC); err != nil {
 				t.Fatal(err)
 			}
 			for _, w := range tc.want {
@@ -59,14 +59,14 @@ func TestWriteTableSectionsAndFields(t *testing.T) {
 			}
 		})
 	}
-	if err := WriteTable(&bytes.Buffer{}, struct{}{}); err == nil {
+	if err := WriteTable(&bytes.Buffer{}, struct{}{}, time.UTC); err == nil {
 		t.Fatal("WriteTable accepted a value that is no report")
 	}
 }
 
 func TestWriteTablePrintsTheSummaryOneFieldALine(t *testing.T) {
 	var buf bytes.Buffer
-	if err := WriteTable(&buf, &Summary{At: t0, Cameras: 5, OnlineRate: ptr(1)}); err != nil {
+	if err := WriteTable(&buf, &Summary{At: t0, Cameras: 5, OnlineRate: ptr(1)}, time.UTC); err != nil {
 		t.Fatal(err)
 	}
 	fields := map[string]string{}
@@ -74,7 +74,7 @@ func TestWriteTablePrintsTheSummaryOneFieldALine(t *testing.T) {
 		f := strings.Fields(l)
 		fields[f[0]] = strings.Join(f[1:], " ")
 	}
-	want := map[string]string{"cameras": "5", "online_rate": "100.00%", "last_sweep_start": "-", "at": "2025-03-10 00:00:00Z"}
+	want := map[string]string{"cameras": "5", "online_rate": "100.00%", "last_sweep_start": "-", "at": "2025-03-10T00:00:00Z"}
 	for k, v := range want {
 		if fields[k] != v {
 			t.Errorf("%s = %q, want %q in\n%s", k, fields[k], v, buf.String())
@@ -96,7 +96,7 @@ func TestWriteCSVGuardsFormulasAndFormatsExactly(t *testing.T) {
 	rep := &Outages{Items: []OutageItem{{CameraID: "a", Name: "=cmd|' /C calc'!A0", Start: t0.Add(-90 * time.Minute),
 		End: &end, DurationS: 5400, Reason: "timeout"}}}
 	var buf bytes.Buffer
-	if err := WriteCSV(&buf, rep, LangZH); err != nil {
+	if err := WriteCSV(&buf, rep, LangZH, time.UTC); err != nil {
 		t.Fatal(err)
 	}
 	want := "\ufeff设备编码,点位名称,所属区域,建设类型,运维单位,上联设备,开始时间,结束时间,持续时长(秒),原因,未恢复\n" +

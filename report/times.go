@@ -8,10 +8,11 @@ import (
 	"time"
 )
 
-// ParseTime reads a report time: RFC 3339, a date YYYY-MM-DD (midnight
-// UTC), "now", or a span back from now like -7d, -24h, -1w, -1h30m. It
-// returns an error quoting the value for anything else.
-func ParseTime(s string, now time.Time) (time.Time, error) {
+// ParseTime reads a report time: RFC 3339, a date YYYY-MM-DD (midnight in
+// loc), a local time without offset like 2026-11-01T08:00:00 (in loc),
+// "now", or a span back from now like -7d, -24h, -1w, -1h30m. A nil loc
+// is UTC. It returns an error quoting the value for anything else.
+func ParseTime(s string, now time.Time, loc *time.Location) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	switch {
 	case s == "now":
@@ -26,8 +27,13 @@ func ParseTime(s string, now time.Time) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
 		return t, nil
 	}
-	if t, err := time.Parse("2006-01-02", s); err == nil {
-		return t, nil
+	if loc == nil {
+		loc = time.UTC
+	}
+	for _, layout := range []string{time.DateOnly, "2006-01-02T15:04:05", "2006-01-02T15:04"} {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t, nil
+		}
 	}
 	return time.Time{}, fmt.Errorf("%q is not an RFC 3339 time, a date, now, or like -7d", clip(s))
 }

@@ -18,7 +18,8 @@ import (
 // mountExtras adds reports, webhooks and silences to the API and starts
 // alert delivery, which runs until ctx ends.
 func mountExtras(ctx context.Context, cfg config.Config, log *slog.Logger, s *store.Store, m *metrics.Metrics, d *api.Deps) error {
-	rep := report.New(report.Options{Store: s, Logger: log, Interval: scheduleInterval(cfg.Collector.Schedule)})
+	rep := report.New(report.Options{Store: s, Logger: log, Interval: scheduleInterval(cfg.Collector.Schedule),
+		Location: cfg.Location()})
 	disp, err := newDispatcher(cfg, log, s)
 	if err != nil {
 		return usageError{err}
@@ -45,7 +46,7 @@ func mountExtras(ctx context.Context, cfg config.Config, log *slog.Logger, s *st
 func newDispatcher(cfg config.Config, log *slog.Logger, s *store.Store) (*alert.Dispatcher, error) {
 	a := cfg.Alerts
 	o := alert.Options{Store: s, Logger: log, PublicURL: cfg.PublicURL, GroupWindow: a.GroupWindow.Std(),
-		GroupMin: a.GroupMin, MaxAge: a.MaxAge.Std(), OnCall: a.OnCall}
+		GroupMin: a.GroupMin, MaxAge: a.MaxAge.Std(), OnCall: a.OnCall, Location: cfg.Location()}
 	for _, w := range a.Webhooks {
 		o.Webhooks = append(o.Webhooks, alert.Webhook{ID: w.Name, Name: w.Name, URL: w.URL, Format: w.Format,
 			Secret: w.Secret, Events: w.Events, MinDuration: w.MinDuration.Std(), Source: "config",

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // the configured timezone must load in images without /usr/share/zoneinfo
 )
 
 // version is set at build time with -ldflags "-X main.version=…".

@@ -14,7 +14,7 @@ var reportParams = []struct{ flag, param, usage string }{
 	{"group-by", "group_by", "region, owner, maintainer or uplink"},
 	{"level", "level", "region depth 1..3 with --group-by region"},
 	{"window", "window", "24h, 7d or 30d (availability, outages)"},
-	{"from", "from", "window start: RFC 3339, YYYY-MM-DD or relative like -7d"},
+	{"from", "from", "window start: RFC 3339, YYYY-MM-DD (midnight in the configured timezone) or relative like -7d"},
 	{"to", "to", "window end (default now)"},
 	{"open", "open", "outages: only the open ones (true/false)"},
 	{"limit", "limit", "outages: page size"},
@@ -47,11 +47,12 @@ func runReport(ctx context.Context, e env, args []string) error {
 	if !knownReport(pos[0]) {
 		return usageErrorf("unknown report %q: usage: sharpeyes report summary|coverage|outages|availability|buildout [flags]", pos[0])
 	}
-	q, err := reportQuery(values)
+	cfg, err := cf.load(e)
 	if err != nil {
 		return err
 	}
-	cfg, err := cf.load(e)
+	loc := cfg.Location()
+	q, err := reportQuery(values, loc)
 	if err != nil {
 		return err
 	}
@@ -60,25 +61,27 @@ func runReport(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer closeStore()
-	r := report.New(report.Options{Store: s, Interval: scheduleInterval(cfg.Collector.Schedule)})
+	r := report.New(report.Options{Store: s, Interval: scheduleInterval(cfg.Collector.Schedule), Location: loc})
 	rep, err := buildReport(ctx, r, pos[0], q)
 	if err != nil {
 		return err
 	}
 	if *format == "table" {
-		return report.WriteTable(e.stdout, rep)
+		return report.WriteTable(e.stdout, rep, loc)
 	}
-	return report.Write(e.stdout, rep, *format, *lang)
+	return report.Write(e.stdout, rep, *format, *lang, loc)
 }
 
-func reportQuery(values map[string]*string) (report.Query, error) {
+// reportQuery reads the flags as the API reads its query; dates without a
+// time of day are midnight in loc, the configured timezone.
+func reportQuery(values map[string]*string, loc *time.Location) (report.Query, error) {
 	v := url.Values{}
 	for k, p := range values {
 		if *p != "" {
 			v.Set(k, *p)
 		}
 	}
-	q, err := report.ParseQuery(v, time.Now())
+	q, err := report.ParseQuery(v, time.Now(), loc)
 	if err != nil {
 		return q, usageError{err}
 	}

@@ -142,7 +142,7 @@ func serve(ctx context.Context, log *slog.Logger, cfg config.Config, s *store.St
 		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
 	}
 	srv := api.NewServer(cfg.Listen, api.NewRouter(deps))
-	log.Info("sharpeyes serving", "listen", ln.Addr().String(), "version", version,
+	log.Info("sharpeyes serving", "listen", ln.Addr().String(), "version", version, "timezone", cfg.Timezone,
 		"dashboard", "http://"+ln.Addr().String()+"/")
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

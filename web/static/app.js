@@ -40,12 +40,15 @@ async function api(path) {
 const num = (n) => (n == null ? "–" : Number(n).toLocaleString("en-US"));
 const pct = (x) => (x == null ? "–" : (100 * x).toFixed(1) + "%");
 const pad = (n) => String(n).padStart(2, "0");
-function when(iso) {
-  if (!iso) return "–";
-  const d = new Date(iso);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${clock(d)}`;
+// Times are shown in the server's timezone with their offset (time.js);
+// UTC until the first summary names the zone.
+let tz = zoneFormatter("UTC");
+const when = (t) => tz.when(t);
+const clock = (t) => tz.clock(t);
+function setZone(s) {
+  tz = zoneFormatter(s.timezone); // a zone the browser lacks falls back to UTC
+  $("#zone").textContent = `${tz.zone} (UTC${tz.offset() === "Z" ? "" : tz.offset()})`;
 }
-const clock = (d) => `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 function dur(s) {
   s = Math.max(0, Math.round(s || 0));
   const d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60);
@@ -100,6 +103,7 @@ function card(label, value, sub, cls) {
 
 // ---- sections ----
 function renderSummary(s) {
+  setZone(s);
   const sw = s.last_sweep;
   const age = sw && sw.end ? (Date.now() - new Date(sw.end)) / 1000 : null;
   const late = age != null && s.stale_after_s && age > s.stale_after_s;
@@ -109,7 +113,7 @@ function renderSummary(s) {
     card("Degraded 异常", num(s.degraded), "reachable, unhealthy 可达异常", s.degraded ? "degraded" : ""),
     card("Down 离线", num(s.down), `${num(s.open_outages)} open outages 未恢复`, s.down ? "down" : ""),
     card("Unknown 未知", num(s.unknown), `${num(s.never_probed)} never probed 从未探测`, ""),
-    card("Last sweep 最近巡检", sw && sw.end ? clock(new Date(sw.end)) : "–",
+    card("Last sweep 最近巡检", sw && sw.end ? clock(sw.end) : "–",
       !sw ? "no sweep yet 尚未巡检" : sw.isolated ? "collector isolated 采集端网络疑似中断"
         : `${dur(age)} ago · took ${(sw.duration_s || 0).toFixed(1)} s`,
       sw && sw.isolated ? "down" : late ? "degraded" : ""),
