@@ -41,6 +41,11 @@ const (
 	DefaultSpread             = 0.5 // the config default; 0 in Options means no spread
 	DefaultMaxSweep           = 10 * time.Minute
 	DefaultFlushTimeout       = 5 * time.Second
+	// DefaultOnceJoinGrace is how long a finished once-sweep can still be
+	// joined: runs started "together" by cron on several hosts start
+	// seconds apart, and one that starts just after a small sweep ended
+	// must not sweep again.
+	DefaultOnceJoinGrace = 5 * time.Second
 	// IsolationMinProbes is how many probes a sweep needs before it can be
 	// judged isolated.
 	IsolationMinProbes = 20
@@ -82,6 +87,9 @@ type Options struct {
 	// FlushTimeout is how long finished results may still be written after
 	// the sweep's ctx is cancelled.
 	FlushTimeout time.Duration
+	// OnceJoinGrace is how long a finished once-sweep can still be
+	// joined (default DefaultOnceJoinGrace; negative: not at all).
+	OnceJoinGrace time.Duration
 	// OnSweep is called with each sweep's summary (for metrics).
 	OnSweep func(Summary)
 	// OnProbe is called after each probe whose result is kept (for
@@ -141,6 +149,9 @@ func (o *Options) fill() error {
 	setDefault(&o.IsolationThreshold, DefaultIsolationThreshold)
 	setDefault(&o.MaxSweep, DefaultMaxSweep)
 	setDefault(&o.FlushTimeout, DefaultFlushTimeout)
+	if o.OnceJoinGrace == 0 {
+		o.OnceJoinGrace = DefaultOnceJoinGrace
+	}
 	o.Thresholds = o.Thresholds.withDefaults()
 	if o.Spread < 0 || o.Spread > 1 {
 		return fmt.Errorf("collector: spread %g is not within 0..1", o.Spread)

@@ -65,7 +65,9 @@ func (d *deployment) sweep(t *testing.T, groups []string, f func(c *collector.Co
 	return written
 }
 
-func alwaysUp(context.Context, probe.Target) probe.Result { return probe.Result{State: sharpeyes.StateUp} }
+func alwaysUp(context.Context, probe.Target) probe.Result {
+	return probe.Result{State: sharpeyes.StateUp}
+}
 
 // A replica must not hold its results waiting for an isolation sample that
 // only the other replicas' shards could complete: they wait for its shards.
@@ -204,4 +206,29 @@ func checkOnce(t *testing.T, r *rig, cams []sharpeyes.Camera, hits map[string]in
 			t.Fatalf("%s: probed %d times, status probed at %v; want once, at one of %v", c.ID, hits[c.Host], s.LastProbe, at)
 		}
 	}
+}
+
+// A run of `collect --once` started just after a small once-sweep ended
+// (cron on another host, a few seconds late) joins the finished sweep and
+// probes nothing, instead of sweeping every camera a second time.
+func TestOnceRunStartedJustAfterTheSweepEndedJoinsIt(t *testing.T) {
+	r := newRig(t)
+	cams := fakeCameras(50, "d/t")
+	r.put(t, cams)
+	cnt := newCounter(alwaysUp)
+	grace := func(o *collector.Options) { o.Probe = cnt.Probe; o.OnceJoinGrace = time.Minute }
+	a, b := r.collector(t, "a", grace), r.collector(t, "b", grace)
+	r.clock.Set(t0)
+	first, err := a.RunOnce(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := b.RunOnce(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.Slot != first.Slot || second.Probed != 0 {
+		t.Fatalf("late run: slot %q probed %d; want it to join %q and probe nothing", second.Slot, second.Probed, first.Slot)
+	}
+	checkOnce(t, r, cams, cnt.take(), t0)
 }

@@ -132,6 +132,7 @@ func (r *rig) collector(t testing.TB, instance string, edit func(*collector.Opti
 		Store: store.New(r.redis.Client()), Logger: slog.New(r.logs).With("test", instance),
 		Now: r.clock.Now, Instance: instance, ProbeTimeout: 500 * time.Millisecond,
 		LeaseTTL: time.Second, FlushTimeout: 2 * time.Second, MaxSweep: 2 * time.Minute,
+		OnceJoinGrace: -1, // each RunOnce of a test is a sweep of its own
 	}
 	if edit != nil {
 		edit(&o)

@@ -102,15 +102,15 @@ func (c *Collector) keepOnce(ctx context.Context, slot string) (stop func()) {
 	}
 }
 
-// endOnce ends the once-sweep when every shard is done, so that the next
-// run starts a new one; otherwise its slot expires a lease period after
+// endOnce ends the once-sweep when every shard is done, so that a run
+// started OnceJoinGrace after that starts a new one; otherwise its slot expires a lease period after
 // its last participant stopped renewing it.
 func (c *Collector) endOnce(ctx context.Context, slot string, shards [][]*sharpeyes.Camera, log *slog.Logger) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.o.FlushTimeout)
 	defer cancel()
 	left, err := c.pending(ctx, slot, claimOrder(shards, true))
 	if err == nil && len(left) == 0 {
-		err = c.o.Store.EndOnceSweep(ctx, slot)
+		err = c.o.Store.EndOnceSweep(ctx, slot, c.o.OnceJoinGrace)
 	}
 	if err != nil {
 		log.Debug("end once-sweep", "err", err)

@@ -52,7 +52,7 @@ func TestAvailabilityOfCreatedCameraMatchesImported(t *testing.T) {
 		}
 	}
 	e.clock.Set(t0)
-	q, err := ParseQuery(url.Values{"window": {"24h"}}, t0)
+	q, err := ParseQuery(url.Values{"window": {"24h"}}, t0, time.UTC)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -153,7 +153,9 @@ return 0
 `)
 
 var endOnceScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  if tonumber(ARGV[2]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) else redis.call('DEL', KEYS[1]) end
+end
 return 1
 `)
 
@@ -180,11 +182,12 @@ func (s *Store) RenewOnceSweep(ctx context.Context, slot string, ttl time.Durati
 	return n == 1, nil
 }
 
-// EndOnceSweep ends the once-sweep slot, when it is the one under way, so
-// that the next run starts a new sweep. It returns an error when Redis
+// EndOnceSweep ends the once-sweep slot, when it is the one under way:
+// runs started within grace still join it (and find nothing left to
+// probe), later ones start a new sweep. It returns an error when Redis
 // fails.
-func (s *Store) EndOnceSweep(ctx context.Context, slot string) error {
-	if err := endOnceScript.Run(ctx, s.rdb, []string{onceSweepKey}, slot).Err(); err != nil {
+func (s *Store) EndOnceSweep(ctx context.Context, slot string, grace time.Duration) error {
+	if err := endOnceScript.Run(ctx, s.rdb, []string{onceSweepKey}, slot, grace.Milliseconds()).Err(); err != nil {
 		return fmt.Errorf("end once-sweep: %w", err)
 	}
 	return nil

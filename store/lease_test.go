@@ -126,7 +126,7 @@ func TestOnceSweepIsJoinedUntilEnded(t *testing.T) {
 	if err != nil || got != "once@1-a" {
 		t.Fatalf("second run: %q, %v; want it to join once@1-a", got, err)
 	}
-	if err := s.EndOnceSweep(ctx, "once@2-b"); err != nil {
+	if err := s.EndOnceSweep(ctx, "once@2-b", 0); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ = s.JoinOnceSweep(ctx, "once@3-c", time.Minute); got != "once@1-a" {
@@ -134,7 +134,7 @@ func TestOnceSweepIsJoinedUntilEnded(t *testing.T) {
 	}
 	ok, err := s.RenewOnceSweep(ctx, "once@1-a", time.Minute)
 	mustLease(t, ok, err, true, "a participant renews")
-	if err := s.EndOnceSweep(ctx, "once@1-a"); err != nil {
+	if err := s.EndOnceSweep(ctx, "once@1-a", 0); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ = s.JoinOnceSweep(ctx, "once@4-d", time.Minute); got != "once@4-d" {

@@ -84,6 +84,10 @@ func printSummary(e env, sum collector.Summary, asJSON bool) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(sum)
 	}
+	if sum.Probed == 0 && sum.Dropped == 0 {
+		fmt.Fprintf(e.stdout, "joined sweep %s, which other runs had finished: nothing left to probe here\n", sum.Slot)
+		return nil
+	}
 	d := sum.End.Sub(sum.Start)
 	rate := 0.0
 	if d > 0 {
