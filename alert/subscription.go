@@ -110,10 +110,11 @@ func checkWebhookURL(raw string) error {
 // wants reports whether w subscribed to event type t.
 func wants(w *Webhook, t string) bool { return len(w.Events) == 0 || slices.Contains(w.Events, t) }
 
-// wantsResolution reports whether w gets the resolution t (camera.up or
-// group.up) of a down it was sent: a webhook that subscribed to either
-// resolution gets both, so that no down it received stays open.
-func wantsResolution(w *Webhook, t string) bool { return wants(w, t) || wants(w, CameraUp) }
+// wantsResolution reports whether w gets the resolutions (camera.up and
+// group.up) of the downs it was sent: a webhook that subscribed to either
+// resolution gets both, so that no down it received stays open; one that
+// subscribed to neither gets none.
+func wantsResolution(w *Webhook) bool { return wants(w, CameraUp) || wants(w, GroupUp) }
 
 // webhooks returns the webhooks of the config file and those added
 // through the API, config first.
