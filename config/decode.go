@@ -176,6 +176,9 @@ func describe(n *yaml.Node) string {
 }
 
 func typeName(t reflect.Type) string {
+	if t == reflect.TypeFor[Duration]() {
+		return "a duration like 30s, 5m, 2h or 7d"
+	}
 	switch t.Kind() {
 	case reflect.Bool:
 		return "true or false"
