@@ -60,8 +60,8 @@ func TestDurationStringRoundTrips(t *testing.T) {
 		time.Hour:              "1h",
 		90 * time.Minute:       "1h30m",
 		24 * time.Hour:         "24h",
-		400 * sharpeyes.Day:              "400d",
-		-7 * sharpeyes.Day:               "-7d",
+		400 * sharpeyes.Day:    "400d",
+		-7 * sharpeyes.Day:     "-7d",
 		36 * time.Hour:         "36h",
 	}
 	for d, want := range tests {
