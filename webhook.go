@@ -2,7 +2,6 @@ package sharpeyes
 
 import (
 	"log/slog"
-	"net/url"
 	"time"
 )
 
@@ -51,27 +50,5 @@ func (f WebhookFilter) Match(c *Camera) bool {
 // LogValue shows the webhook in logs without its secret or URL tokens.
 func (w Webhook) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("id", w.ID), slog.String("format", w.Format),
-		slog.String("url", RedactWebhookURL(w.URL)))
-}
-
-// RedactWebhookURL returns u with its password and every query value
-// replaced by "xxxxx" (chat webhooks carry their token in the query). An
-// unparsable URL is returned as "<unparsable url>".
-func RedactWebhookURL(u string) string {
-	p, err := url.Parse(u)
-	if err != nil {
-		return "<unparsable url>"
-	}
-	if p.User != nil {
-		if _, ok := p.User.Password(); ok {
-			p.User = url.UserPassword(p.User.Username(), "xxxxx")
-		}
-	}
-	q := p.Query()
-	for k := range q {
-		q[k] = []string{"xxxxx"}
-	}
-	p.RawQuery = q.Encode()
-	p.Fragment = ""
-	return p.String()
+		slog.String("url", RedactURL(w.URL)))
 }

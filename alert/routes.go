@@ -63,7 +63,7 @@ type webhookView struct {
 }
 
 func viewWebhook(w *Webhook) webhookView {
-	v := webhookView{ID: w.ID, Name: w.Name, URL: sharpeyes.RedactWebhookURL(w.URL), Format: w.Format,
+	v := webhookView{ID: w.ID, Name: w.Name, URL: sharpeyes.RedactURL(w.URL), Format: w.Format,
 		HasSecret: w.Secret != "", Events: w.Events, Filter: w.Filter,
 		MinDuration: w.MinDuration.String(), Source: w.Source}
 	if len(v.Events) == 0 {
