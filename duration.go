@@ -51,7 +51,7 @@ func ParseDuration(s string) (Duration, error) {
 		return 0, nil
 	}
 	if allDigits(s) {
-		if v := clipDuration(s); v == s {
+		if v := clip(s); v == s {
 			return 0, fmt.Errorf("%s has no unit: write it like %ss or %sm", v, v, v)
 		}
 		return 0, fmt.Errorf("a number without a unit is not a duration: write it like 30s or 5m")
@@ -99,12 +99,12 @@ func parseDays(s, days, rest string) (Duration, error) {
 }
 
 func errBadDuration(s string) error {
-	return fmt.Errorf("invalid duration %q: want a number with a unit, like 500ms, 30s, 5m, 2h or 7d", clipDuration(s))
+	return fmt.Errorf("invalid duration %q: want a number with a unit, like 500ms, 30s, 5m, 2h or 7d", clip(s))
 }
 
-// clipDuration shortens a value, as valid UTF-8, before an error repeats
+// clip shortens a value, as valid UTF-8, before an error repeats
 // it.
-func clipDuration(s string) string {
+func clip(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	if utf8.RuneCountInString(s) <= 40 {
 		return s

@@ -20,13 +20,13 @@ const maxInput = 64 << 10
 // webhookInput is the body of POST /webhooks. min_duration is a duration
 // string ("5m", "90s") or a number of seconds.
 type webhookInput struct {
-	Name        string                  `json:"name"`
-	URL         string                  `json:"url"`
-	Format      string                  `json:"format"`
-	Secret      string                  `json:"secret"`
-	Events      []string                `json:"events"`
-	Filter      sharpeyes.WebhookFilter `json:"filter"`
-	MinDuration json.RawMessage         `json:"min_duration"`
+	Name        string           `json:"name"`
+	URL         string           `json:"url"`
+	Format      string           `json:"format"`
+	Secret      string           `json:"secret"`
+	Events      []string         `json:"events"`
+	Filter      sharpeyes.Filter `json:"filter"`
+	MinDuration json.RawMessage  `json:"min_duration"`
 }
 
 // decodeWebhook reads a webhook from a request body. It returns a

@@ -95,7 +95,7 @@ func New(o Options) (*Dispatcher, error) {
 		if w.ID == "" {
 			w.ID = w.Name
 		}
-		if err := ValidateWebhook(&w); err != nil {
+		if err := w.Normalize(o.MaxAge); err != nil {
 			return nil, fmt.Errorf("alert: webhook %d (%s): %w", i, w.ID, err)
 		}
 		if w.ID == "" {
@@ -103,9 +103,6 @@ func New(o Options) (*Dispatcher, error) {
 		}
 		if _, dup := d.configByID[w.ID]; dup {
 			return nil, fmt.Errorf("alert: webhook name %q is used twice", w.ID)
-		}
-		if w.Format == FormatWeCom && w.Secret != "" {
-			d.log.Warn("wecom webhooks are not signed: secret ignored", "webhook", w)
 		}
 		w.Source = "config"
 		d.configByID[w.ID] = len(d.config)

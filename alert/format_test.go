@@ -68,7 +68,7 @@ func renderEnv(secret string) alert.RenderEnv {
 }
 
 func TestEachFormatsBodyMatchesItsGoldenFile(t *testing.T) {
-	for _, format := range alert.Formats {
+	for _, format := range sharpeyes.WebhookFormats {
 		for typ, a := range fixtures() {
 			t.Run(format+"/"+typ, func(t *testing.T) {
 				got, err := alert.Render(format, a, renderEnv(""))

@@ -142,7 +142,7 @@ func setEnv(v reflect.Value, raw string, k envKey, origins map[string]string, er
 func setScalar(v reflect.Value, raw string) (scalar bool, msg string) {
 	s := strings.TrimSpace(raw)
 	switch {
-	case v.Type() == reflect.TypeFor[Duration]():
+	case v.Type() == reflect.TypeFor[Duration]() || v.Type() == stdDuration:
 		d, err := sharpeyes.ParseDuration(s)
 		if err != nil {
 			return true, err.Error()

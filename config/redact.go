@@ -25,7 +25,7 @@ func (c Config) Redacted() Config {
 		}
 	}
 	if c.Alerts.Webhooks != nil {
-		r.Alerts.Webhooks = make([]Webhook, len(c.Alerts.Webhooks))
+		r.Alerts.Webhooks = make([]sharpeyes.Webhook, len(c.Alerts.Webhooks))
 		for i, w := range c.Alerts.Webhooks {
 			w.URL, w.Secret = sharpeyes.RedactURL(w.URL), mask(w.Secret)
 			r.Alerts.Webhooks[i] = w
