@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sharpeyes/sharpeyes"
 	"github.com/sharpeyes/sharpeyes/store"
 )
 
@@ -96,7 +97,9 @@ func New(o Options) (*Dispatcher, error) {
 			w.ID = w.Name
 		}
 		if err := w.Normalize(o.MaxAge); err != nil {
-			return nil, fmt.Errorf("alert: webhook %d (%s): %w", i, w.ID, err)
+			var fields sharpeyes.ValidationError
+			errors.As(err, &fields)
+			return nil, fmt.Errorf("alert: invalid webhook %d (%s): %w", i, w.ID, fields[0])
 		}
 		if w.ID == "" {
 			return nil, fmt.Errorf("alert: webhook %d has no name", i)

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sharpeyes/sharpeyes/alert"
 	"github.com/sharpeyes/sharpeyes/config"
 )
 
@@ -59,5 +60,19 @@ func TestConfigAndAPIRejectABadWebhookAlike(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestNewNamesTheBadFieldOfAConfigWebhook checks the error of New about a
+// webhook that bypassed config validation: it names the webhook and field.
+func TestNewNamesTheBadFieldOfAConfigWebhook(t *testing.T) {
+	h := newHarness(t)
+	w := jsonHook("ops", "https://h.example.cn/x")
+	w.MinDuration = 2 * time.Hour
+	o := h.options(w)
+	o.MaxAge = time.Hour
+	_, err := alert.New(o)
+	if err == nil || !strings.Contains(err.Error(), "webhook 0 (ops): min_duration: must be less than alerts.max_age (1h), got 2h") {
+		t.Fatalf("New: %v, want the webhook and min_duration named", err)
 	}
 }
