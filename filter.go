@@ -1,17 +1,23 @@
 package sharpeyes
 
-import "strings"
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
 
-// Filter selects cameras by the fields of SPEC's camera list. Empty fields
-// match everything. State is applied by the store, which knows the status.
+// Filter selects cameras by the fields of SPEC's camera list, and the
+// cameras a webhook hears about. Empty fields match everything. State is
+// applied by the store, which knows the status; State and Q are for lists
+// only (not config keys, refused in a webhook).
 type Filter struct {
-	Region     string    `json:"region,omitempty"` // prefix on whole path segments
-	Owner      Owner     `json:"owner,omitempty"`
-	Lifecycle  Lifecycle `json:"lifecycle,omitempty"`
-	Maintainer string    `json:"maintainer,omitempty"`
-	Uplink     string    `json:"uplink,omitempty"`
-	State      State     `json:"state,omitempty"`
-	Q          string    `json:"q,omitempty"` // substring of id or name
+	Region     string    `json:"region,omitempty" yaml:"region"` // prefix on whole path segments
+	Owner      Owner     `json:"owner,omitempty" yaml:"owner"`
+	Lifecycle  Lifecycle `json:"lifecycle,omitempty" yaml:"lifecycle"`
+	Maintainer string    `json:"maintainer,omitempty" yaml:"maintainer"`
+	Uplink     string    `json:"uplink,omitempty" yaml:"uplink"`
+	State      State     `json:"state,omitempty" yaml:"-"`
+	Q          string    `json:"q,omitempty" yaml:"-"` // substring of id or name
 }
 
 // Match reports whether c passes every field of f except State.
@@ -35,6 +41,21 @@ func (f Filter) Match(c *Camera) bool {
 		return false
 	}
 	return true
+}
+
+// check returns a FieldError for each enum field of f that holds no
+// valid value, named by its key ("owner").
+func (f Filter) check() []FieldError {
+	var errs []FieldError
+	enum := func(field, v string, ok bool, valid string) {
+		if v != "" && !ok {
+			errs = append(errs, FieldError{Field: field, Message: fmt.Sprintf("must be one of %s, got %q", valid, clip(v))})
+		}
+	}
+	enum("owner", string(f.Owner), slices.Contains(Owners, f.Owner), "police, government, social")
+	enum("lifecycle", string(f.Lifecycle), slices.Contains(Lifecycles, f.Lifecycle), "planned, building, active, retired")
+	enum("state", string(f.State), slices.Contains(States, f.State), "up, degraded, down, unknown")
+	return errs
 }
 
 // RegionHasPrefix reports whether region lies within prefix, comparing whole

@@ -19,16 +19,20 @@ type Silence struct {
 	CreatedAt  time.Time `json:"created_at"`
 }
 
+// Filter returns the silence's matchers other than CameraID as the camera
+// Filter that lists, reports and webhooks use.
+func (s Silence) Filter() Filter {
+	return Filter{Region: s.Region, Uplink: s.Uplink, Maintainer: s.Maintainer}
+}
+
 // Matches reports whether the silence covers camera c (at any time; see
-// ActiveAt for the window).
+// ActiveAt for the window). A silence without matchers covers nothing.
 func (s Silence) Matches(c *Camera) bool {
-	if s.CameraID == "" && s.Region == "" && s.Uplink == "" && s.Maintainer == "" {
+	f := s.Filter()
+	if s.CameraID == "" && f == (Filter{}) {
 		return false
 	}
-	return (s.CameraID == "" || s.CameraID == c.ID) &&
-		(s.Region == "" || RegionHasPrefix(c.Region, s.Region)) &&
-		(s.Uplink == "" || s.Uplink == c.Uplink) &&
-		(s.Maintainer == "" || s.Maintainer == c.Maintainer)
+	return (s.CameraID == "" || s.CameraID == c.ID) && f.Match(c)
 }
 
 // ActiveAt reports whether t lies in [Start, End).

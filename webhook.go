@@ -1,77 +1,187 @@
 package sharpeyes
 
 import (
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/url"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
-// Webhook is an alert subscription: where alerts go, in which format, and
-// which of them. Secret is write-only like a camera's credentials:
-// `json:"-"` keeps it out of every response, and LogValue out of logs.
+// Webhook formats of SPEC.
+const (
+	FormatJSON         = "json"
+	FormatAlertmanager = "alertmanager"
+	FormatDingTalk     = "dingtalk"
+	FormatWeCom        = "wecom"
+	FormatFeishu       = "feishu"
+)
+
+// WebhookFormats lists every valid Webhook.Format.
+var WebhookFormats = []string{FormatJSON, FormatAlertmanager, FormatDingTalk, FormatWeCom, FormatFeishu}
+
+// Event types, as webhooks subscribe to them and receivers see them.
+const (
+	EventCameraDown        = "camera.down"
+	EventCameraUp          = "camera.up"
+	EventCameraDegraded    = "camera.degraded"
+	EventGroupDown         = "group.down"
+	EventGroupUp           = "group.up"
+	EventCollectorIsolated = "collector.isolated"
+)
+
+// WebhookEvents lists every event type a Webhook may subscribe to.
+var WebhookEvents = []string{EventCameraDown, EventCameraUp, EventCameraDegraded, EventGroupDown, EventGroupUp, EventCollectorIsolated}
+
+// Webhook is an alert subscription, from the config file (alerts.webhooks)
+// or the API: where alerts go, in which format, and which of them. Both
+// are checked by Normalize. Secret is write-only like a camera's
+// credentials: `json:"-"` keeps it out of every response, and LogValue out
+// of logs.
 type Webhook struct {
 	// ID names the webhook in the API and in Redis keys; for a webhook of
 	// the config file it is its name.
-	ID   string `json:"id"`
-	Name string `json:"name,omitempty"`
-	// URL receives a POST per alert. Its query string may carry a token
-	// (dingtalk access_token, wecom key), so it is shown only redacted.
-	URL string `json:"url"`
-	// Format is json, alertmanager, dingtalk, wecom or feishu.
-	Format string `json:"format"`
+	ID string `json:"id" yaml:"-"`
+	// Name identifies the webhook in logs and the dead-letter list; in the
+	// config file it is required and unique.
+	Name string `json:"name,omitempty" yaml:"name"`
+	// URL receives a POST per alert; http or https. Its query string may
+	// carry a token (dingtalk access_token, wecom key), so it is shown only
+	// redacted.
+	URL string `json:"url" yaml:"url" secret:"url"`
+	// Format is json, alertmanager, dingtalk, wecom or feishu. Default json.
+	Format string `json:"format" yaml:"format"`
 	// Secret signs deliveries (json, alertmanager: HMAC header; dingtalk,
-	// feishu: the vendor's signing).
-	Secret string `json:"-"`
+	// feishu: the vendor's signing); wecom robots are not signed. Default
+	// "" (unsigned).
+	Secret string `json:"-" yaml:"secret" secret:"true"`
 	// Events lists the event types wanted; empty means all.
-	Events []string      `json:"events,omitempty"`
-	Filter WebhookFilter `json:"filter"`
+	Events []string `json:"events,omitempty" yaml:"events,omitempty"`
+	// Filter selects the cameras alerted on by region (prefix), owner,
+	// lifecycle, maintainer and uplink; empty fields match all. State and
+	// Q do not apply.
+	Filter Filter `json:"filter" yaml:"filter"`
 	// MinDuration holds back a camera's first alert until its outage has
-	// lasted this long.
-	MinDuration time.Duration `json:"min_duration,omitempty"`
+	// lasted this long, so that short blips page no one. Default 0.
+	MinDuration time.Duration `json:"min_duration,omitempty" yaml:"min_duration"`
 	// Source is "config" for webhooks of the config file, "api" otherwise.
-	Source    string    `json:"source,omitempty"`
-	CreatedAt time.Time `json:"created_at"`
-}
-
-// WebhookFilter selects the cameras a Webhook hears about; empty fields
-// match all.
-type WebhookFilter struct {
-	Region     string `json:"region,omitempty"` // prefix on whole segments
-	Owner      Owner  `json:"owner,omitempty"`
-	Maintainer string `json:"maintainer,omitempty"`
-}
-
-// Match reports whether camera c passes the filter.
-func (f WebhookFilter) Match(c *Camera) bool {
-	return (f.Region == "" || RegionHasPrefix(c.Region, f.Region)) &&
-		(f.Owner == "" || f.Owner == c.Owner) &&
-		(f.Maintainer == "" || f.Maintainer == c.Maintainer)
+	Source    string    `json:"source,omitempty" yaml:"-"`
+	CreatedAt time.Time `json:"created_at" yaml:"-"`
 }
 
 // LogValue shows the webhook in logs without its secret or URL tokens.
 func (w Webhook) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("id", w.ID), slog.String("format", w.Format),
-		slog.String("url", RedactWebhookURL(w.URL)))
+		slog.String("url", RedactURL(w.URL)))
 }
 
-// RedactWebhookURL returns u with its password and every query value
-// replaced by "xxxxx" (chat webhooks carry their token in the query). An
-// unparsable URL is returned as "<unparsable url>".
-func RedactWebhookURL(u string) string {
-	p, err := url.Parse(u)
-	if err != nil {
-		return "<unparsable url>"
+// Normalize fills w's defaults (format json; region without surrounding
+// "/") and checks every field, for webhooks of the config file and of the
+// API alike. maxAge is alerts.max_age: an alert held back longer than that
+// would be dropped as stale, so min_duration must stay below it. It
+// returns a ValidationError naming each bad field by its JSON/YAML key, or
+// nil. Messages never repeat the secret or the URL.
+func (w *Webhook) Normalize(maxAge time.Duration) error {
+	var errs ValidationError
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
 	}
-	if p.User != nil {
-		if _, ok := p.User.Password(); ok {
-			p.User = url.UserPassword(p.User.Username(), "xxxxx")
+	w.Name, w.URL, w.Format = strings.TrimSpace(w.Name), strings.TrimSpace(w.URL), strings.TrimSpace(w.Format)
+	if w.Format == "" {
+		w.Format = FormatJSON
+	}
+	if !utf8.ValidString(w.Name) || utf8.RuneCountInString(w.Name) > 64 || strings.ContainsFunc(w.Name, isControl) {
+		bad("name", "must be at most 64 characters of text")
+	}
+	if err := checkWebhookURL(w.URL); err != nil {
+		bad("url", "%v", err)
+	}
+	if !slices.Contains(WebhookFormats, w.Format) {
+		bad("format", "must be one of %s, got %q", strings.Join(WebhookFormats, ", "), clip(w.Format))
+	}
+	if w.Format == FormatWeCom && w.Secret != "" {
+		bad("secret", "wecom robots are not signed: leave secret empty (the key is in the URL)")
+	}
+	for i, ev := range w.Events {
+		if !slices.Contains(WebhookEvents, ev) {
+			bad(fmt.Sprintf("events[%d]", i), "must be one of %s, got %q", strings.Join(WebhookEvents, ", "), clip(ev))
 		}
 	}
-	q := p.Query()
-	for k := range q {
-		q[k] = []string{"xxxxx"}
+	w.Filter.Region = strings.Trim(strings.TrimSpace(w.Filter.Region), "/")
+	for _, fe := range w.Filter.check() {
+		bad("filter."+fe.Field, "%s", fe.Message)
 	}
-	p.RawQuery = q.Encode()
-	p.Fragment = ""
-	return p.String()
+	if w.Filter.State != "" {
+		bad("filter.state", "does not apply to webhooks: choose events instead")
+	}
+	if w.Filter.Q != "" {
+		bad("filter.q", "does not apply to webhooks: filter by region, owner, lifecycle, maintainer or uplink")
+	}
+	switch {
+	case w.MinDuration < 0:
+		bad("min_duration", "must not be negative, got %s", Duration(w.MinDuration))
+	case maxAge > 0 && w.MinDuration >= maxAge:
+		bad("min_duration", "must be less than alerts.max_age (%s), got %s: alerts held that long are dropped as stale",
+			Duration(maxAge), Duration(w.MinDuration))
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return errs
 }
+
+// checkWebhookURL accepts an absolute http or https URL with a host and no
+// fragment, of at most 2,048 bytes.
+func checkWebhookURL(raw string) error {
+	switch {
+	case raw == "":
+		return errors.New("is required")
+	case len(raw) > 2048:
+		return errors.New("is longer than 2048 bytes")
+	}
+	if err := CheckURL(raw, "http", "https"); err != nil {
+		return err
+	}
+	if u, _ := url.Parse(raw); u.Fragment != "" {
+		return errors.New("must not have a #fragment")
+	}
+	return nil
+}
+
+// CheckURL returns nil when raw is an absolute URL with one of schemes and
+// a host (and a port, if any, from 1 to 65535), or an error saying what is
+// wrong. The message never repeats raw, which may hold a password or an
+// access token.
+func CheckURL(raw string, schemes ...string) error {
+	want := strings.Join(schemes, ":// or ") + "://"
+	u, err := url.Parse(raw)
+	if err != nil {
+		var ue *url.Error
+		var esc url.EscapeError
+		switch {
+		case errors.As(err, &esc):
+			return errors.New("is not a valid URL: it has an invalid %-escape")
+		case errors.As(err, &ue):
+			return errors.New("is not a valid URL: " + clip(ue.Err.Error()))
+		}
+		return errors.New("is not a valid URL")
+	}
+	if !slices.Contains(schemes, u.Scheme) {
+		return fmt.Errorf("must start with %s, got scheme %q", want, clip(u.Scheme))
+	}
+	if u.Host == "" || u.Hostname() == "" {
+		return fmt.Errorf("needs a host, like %shost:port", schemes[0]+"://")
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("port must be a number from 1 to 65535, got %q", clip(p))
+		}
+	}
+	return nil
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f }

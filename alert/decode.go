@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -19,13 +20,13 @@ const maxInput = 64 << 10
 // webhookInput is the body of POST /webhooks. min_duration is a duration
 // string ("5m", "90s") or a number of seconds.
 type webhookInput struct {
-	Name        string                  `json:"name"`
-	URL         string                  `json:"url"`
-	Format      string                  `json:"format"`
-	Secret      string                  `json:"secret"`
-	Events      []string                `json:"events"`
-	Filter      sharpeyes.WebhookFilter `json:"filter"`
-	MinDuration json.RawMessage         `json:"min_duration"`
+	Name        string           `json:"name"`
+	URL         string           `json:"url"`
+	Format      string           `json:"format"`
+	Secret      string           `json:"secret"`
+	Events      []string         `json:"events"`
+	Filter      sharpeyes.Filter `json:"filter"`
+	MinDuration json.RawMessage  `json:"min_duration"`
 }
 
 // decodeWebhook reads a webhook from a request body. It returns a
@@ -35,7 +36,7 @@ func decodeWebhook(r io.Reader) (Webhook, error) {
 	if err := decodeStrict(r, &in); err != nil {
 		return Webhook{}, err
 	}
-	dur, err := parseDuration("min_duration", in.MinDuration)
+	dur, err := decodeDuration("min_duration", in.MinDuration)
 	if err != nil {
 		return Webhook{}, err
 	}
@@ -69,7 +70,7 @@ func decodeSilence(r io.Reader, now time.Time) (sharpeyes.Silence, error) {
 	if in.Start != nil {
 		s.Start = *in.Start
 	}
-	dur, err := parseDuration("duration", in.Duration)
+	dur, err := decodeDuration("duration", in.Duration)
 	if err != nil {
 		return s, err
 	}
@@ -125,23 +126,24 @@ func jsonFieldError(err error) error {
 	return badField("body", "is not a valid JSON object")
 }
 
-// parseDuration reads a duration given as a string ("5m") or a number of
-// seconds; absent or null is 0.
-func parseDuration(field string, raw json.RawMessage) (time.Duration, error) {
+// decodeDuration reads a duration field given as a string in the forms
+// of sharpeyes.ParseDuration ("5m", "7d") or as a number of seconds;
+// absent or null is 0.
+func decodeDuration(field string, raw json.RawMessage) (time.Duration, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
 		return 0, nil
 	}
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
-		d, err := time.ParseDuration(strings.TrimSpace(s))
+		d, err := sharpeyes.ParseDuration(s)
 		if err != nil {
-			return 0, badField(field, "%q is not a duration like 90s, 5m or 2h", s)
+			return 0, badField(field, "%v", err)
 		}
-		return d, nil
+		return d.Std(), nil
 	}
 	f, err := strconv.ParseFloat(string(raw), 64)
-	if err != nil || f < 0 || f > float64(maxMinDuration/time.Second)*100 {
+	if err != nil || f < 0 || f >= math.MaxInt64/float64(time.Second) {
 		return 0, badField(field, "must be a duration string or a number of seconds")
 	}
 	return time.Duration(f * float64(time.Second)), nil

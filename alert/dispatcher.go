@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sharpeyes/sharpeyes"
 	"github.com/sharpeyes/sharpeyes/store"
 )
 
@@ -97,17 +98,16 @@ func New(o Options) (*Dispatcher, error) {
 		if w.ID == "" {
 			w.ID = w.Name
 		}
-		if err := ValidateWebhook(&w); err != nil {
-			return nil, fmt.Errorf("alert: webhook %d (%s): %w", i, w.ID, err)
+		if err := w.Normalize(o.MaxAge); err != nil {
+			var fields sharpeyes.ValidationError
+			errors.As(err, &fields)
+			return nil, fmt.Errorf("alert: invalid webhook %d (%s): %w", i, w.ID, fields[0])
 		}
 		if w.ID == "" {
 			return nil, fmt.Errorf("alert: webhook %d has no name", i)
 		}
 		if _, dup := d.configByID[w.ID]; dup {
 			return nil, fmt.Errorf("alert: webhook name %q is used twice", w.ID)
-		}
-		if w.Format == FormatWeCom && w.Secret != "" {
-			d.log.Warn("wecom webhooks are not signed: secret ignored", "webhook", w)
 		}
 		w.Source = "config"
 		d.configByID[w.ID] = len(d.config)

@@ -152,8 +152,8 @@ func TestFiltersRouteByRegionOwnerAndMaintainer(t *testing.T) {
 	a := h.cameras("甲", 1, "SW-甲", "荷塘区/月塘街道", "甲公司")
 	b := h.cameras("乙", 1, "SW-乙", "天元区/嵩山街道", "乙公司")
 	wa, wb := jsonHook("a", rcA.URL), jsonHook("b", rcB.URL)
-	wa.Filter = sharpeyes.WebhookFilter{Region: "荷塘区"}
-	wb.Filter = sharpeyes.WebhookFilter{Maintainer: "乙公司", Owner: sharpeyes.OwnerPolice}
+	wa.Filter = sharpeyes.Filter{Region: "荷塘区"}
+	wb.Filter = sharpeyes.Filter{Maintainer: "乙公司", Owner: sharpeyes.OwnerPolice}
 	h.run(h.dispatcher(h.options(wa, wb)))
 	h.setState(sharpeyes.StateDown, sharpeyes.ReasonTimeout, time.Now(), a[0], b[0])
 	waitFor(t, "both alerts", func() bool { return rcA.count() == 1 && rcB.count() == 1 && h.idle("a", "b") })

@@ -1,6 +1,9 @@
 package alert
 
-import "github.com/sharpeyes/sharpeyes/api"
+import (
+	"github.com/sharpeyes/sharpeyes"
+	"github.com/sharpeyes/sharpeyes/api"
+)
 
 // Docs describes the routes of Routes for the OpenAPI document (pass it
 // as, or merge it into, api.Deps.Docs).
@@ -69,7 +72,7 @@ var (
 	str     = api.Schema{"type": "string"}
 	strTime = api.Schema{"type": "string", "format": "date-time"}
 	strList = api.Schema{"type": "array", "items": api.Schema{"type": "string", "enum": EventTypes}}
-	filter  = obj(map[string]api.Schema{"region": str, "owner": str, "maintainer": str})
+	filter  = obj(map[string]api.Schema{"region": str, "owner": str, "lifecycle": str, "maintainer": str, "uplink": str})
 )
 
 func webhookSchema() api.Schema {
@@ -81,9 +84,9 @@ func webhookSchema() api.Schema {
 
 func webhookInputSchema() api.Schema {
 	s := obj(map[string]api.Schema{"name": str, "url": str, "events": strList, "filter": filter,
-		"format":       api.Schema{"type": "string", "enum": Formats, "default": FormatJSON},
+		"format":       api.Schema{"type": "string", "enum": sharpeyes.WebhookFormats, "default": FormatJSON},
 		"secret":       api.Schema{"type": "string", "writeOnly": true},
-		"min_duration": api.Schema{"description": `duration ("5m") or seconds`}})
+		"min_duration": api.Schema{"description": `duration ("5m", "1d") or seconds; less than alerts.max_age`}})
 	s["required"] = []string{"url"}
 	return s
 }
@@ -102,6 +105,6 @@ func silenceInputSchema() api.Schema {
 	return obj(map[string]api.Schema{"camera_id": str, "region": str, "uplink": str, "maintainer": str,
 		"start":    api.Schema{"type": "string", "format": "date-time", "description": "default now"},
 		"end":      strTime,
-		"duration": api.Schema{"description": `instead of end: duration ("2h") or seconds`},
+		"duration": api.Schema{"description": `instead of end: duration ("2h", "1d") or seconds`},
 		"comment":  str})
 }

@@ -24,16 +24,16 @@ import (
 
 // Event types, as webhooks subscribe to them and receivers see them.
 const (
-	CameraDown        = "camera.down"
-	CameraUp          = "camera.up"
-	CameraDegraded    = "camera.degraded"
-	GroupDown         = "group.down"
-	GroupUp           = "group.up"
-	CollectorIsolated = "collector.isolated"
+	CameraDown        = sharpeyes.EventCameraDown
+	CameraUp          = sharpeyes.EventCameraUp
+	CameraDegraded    = sharpeyes.EventCameraDegraded
+	GroupDown         = sharpeyes.EventGroupDown
+	GroupUp           = sharpeyes.EventGroupUp
+	CollectorIsolated = sharpeyes.EventCollectorIsolated
 )
 
 // EventTypes lists every event type a webhook may subscribe to.
-var EventTypes = []string{CameraDown, CameraUp, CameraDegraded, GroupDown, GroupUp, CollectorIsolated}
+var EventTypes = sharpeyes.WebhookEvents
 
 // Event is one entry of the events stream: a camera's change of state, or
 // a collector that found itself isolated (Type collector.isolated, with

@@ -80,7 +80,7 @@ func mustZone(name string) *time.Location {
 }
 
 func TestEachFormatsBodyMatchesItsGoldenFile(t *testing.T) {
-	for _, format := range alert.Formats {
+	for _, format := range sharpeyes.WebhookFormats {
 		for typ, a := range fixtures() {
 			t.Run(format+"/"+typ, func(t *testing.T) {
 				got, err := alert.Render(format, a, renderEnv(""))

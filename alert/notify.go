@@ -147,7 +147,7 @@ func vendorCheck(reply []byte) (bool, error) {
 func redactErr(err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		ue.URL = sharpeyes.RedactWebhookURL(ue.URL)
+		ue.URL = sharpeyes.RedactURL(ue.URL)
 	}
 	return err
 }

@@ -138,7 +138,7 @@ func cameraUpAlert(w *Webhook, snap *store.Snapshot, ev Event, opens []openAlert
 			first = &opens[i]
 		}
 	}
-	if first == nil || !wantsResolution(w, CameraUp) {
+	if first == nil || !wantsResolution(w) {
 		return Alert{}, false
 	}
 	cam, _ := snap.Get(ev.CameraID)
@@ -165,7 +165,7 @@ func leaveGroups(w *Webhook, groups map[string]string, ev Event) (set map[string
 			continue
 		}
 		done = append(done, field)
-		if wantsResolution(w, GroupUp) {
+		if wantsResolution(w) {
 			ups = append(ups, groupUpAlert(w, g, ev))
 		}
 	}

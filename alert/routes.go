@@ -31,12 +31,13 @@ func (d *Dispatcher) Routes(g *gin.RouterGroup, auth api.Authz) {
 	g.DELETE("/silences/:id", operator, d.deleteSilence)
 }
 
-// fail answers err in the API's error shape: a *FieldError as 400 naming
-// its field, store errors by the API's table.
+// fail answers err in the API's error shape: a webhook's
+// sharpeyes.ValidationError as 400 naming its first bad field (as the
+// API always did), everything else by the API's table.
 func fail(c *gin.Context, err error) {
-	var fe *FieldError
-	if errors.As(err, &fe) {
-		err = api.BadParam(fe.Field, "%s", fe.Message)
+	var fields sharpeyes.ValidationError
+	if errors.As(err, &fields) && len(fields) > 0 {
+		err = api.BadParam(fields[0].Field, "%s", fields[0].Message)
 	}
 	api.Fail(c, err)
 }
@@ -50,20 +51,20 @@ type list[T any] struct {
 // webhookView is a webhook as the API shows it: never its secret (only
 // whether it has one), its URL with every query value redacted.
 type webhookView struct {
-	ID          string                  `json:"id"`
-	Name        string                  `json:"name,omitempty"`
-	URL         string                  `json:"url"`
-	Format      string                  `json:"format"`
-	HasSecret   bool                    `json:"has_secret"`
-	Events      []string                `json:"events"`
-	Filter      sharpeyes.WebhookFilter `json:"filter"`
-	MinDuration string                  `json:"min_duration"`
-	Source      string                  `json:"source"`
-	CreatedAt   *time.Time              `json:"created_at,omitempty"`
+	ID          string           `json:"id"`
+	Name        string           `json:"name,omitempty"`
+	URL         string           `json:"url"`
+	Format      string           `json:"format"`
+	HasSecret   bool             `json:"has_secret"`
+	Events      []string         `json:"events"`
+	Filter      sharpeyes.Filter `json:"filter"`
+	MinDuration string           `json:"min_duration"`
+	Source      string           `json:"source"`
+	CreatedAt   *time.Time       `json:"created_at,omitempty"`
 }
 
 func viewWebhook(w *Webhook) webhookView {
-	v := webhookView{ID: w.ID, Name: w.Name, URL: sharpeyes.RedactWebhookURL(w.URL), Format: w.Format,
+	v := webhookView{ID: w.ID, Name: w.Name, URL: sharpeyes.RedactURL(w.URL), Format: w.Format,
 		HasSecret: w.Secret != "", Events: w.Events, Filter: w.Filter,
 		MinDuration: w.MinDuration.String(), Source: w.Source}
 	if len(v.Events) == 0 {
@@ -106,12 +107,8 @@ func (d *Dispatcher) createWebhook(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if err := ValidateWebhook(&w); err != nil {
+	if err := w.Normalize(d.opts.MaxAge); err != nil {
 		fail(c, err)
-		return
-	}
-	if w.Format == FormatWeCom && w.Secret != "" {
-		fail(c, badField("secret", "wecom robots are not signed: leave secret empty (the key is in the URL)"))
 		return
 	}
 	w.ID, w.Source, w.CreatedAt = newID(), "api", d.now().UTC()

@@ -268,3 +268,26 @@ func TestDocsDescribeEveryRoute(t *testing.T) {
 		t.Fatalf("found %d alert routes, want 9", n)
 	}
 }
+
+// TestSilenceDurationReadsDaysAsTheDocsSay checks that API durations are
+// read by the same parser as the config file: "2d" is two days.
+func TestSilenceDurationReadsDaysAsTheDocsSay(t *testing.T) {
+	h := newHarness(t)
+	c := newAPI(t, h, h.dispatcher(h.options()))
+	for _, tc := range []struct {
+		duration string
+		want     time.Duration
+	}{{`"2d"`, 48 * time.Hour}, {`"1d12h"`, 36 * time.Hour}, {`"90m"`, 90 * time.Minute}, {`7200`, 2 * time.Hour}} {
+		status, raw := c.do("POST", "/api/v1/silences", "optok", `{"camera_id":"cam-1","duration":`+tc.duration+`}`)
+		if status != http.StatusCreated {
+			t.Errorf("duration %s: %d %s, want 201", tc.duration, status, raw)
+			continue
+		}
+		s := decodeJSON(t, raw)
+		start, _ := time.Parse(time.RFC3339Nano, s["start"].(string))
+		end, _ := time.Parse(time.RFC3339Nano, s["end"].(string))
+		if got := end.Sub(start); got != tc.want {
+			t.Errorf("duration %s: silence lasts %v, want %v", tc.duration, got, tc.want)
+		}
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sharpeyes/sharpeyes"
 )
 
 const examplePath = "../examples/sharpeyes.yml"
@@ -123,9 +125,9 @@ func TestValidFull(t *testing.T) {
 		{"history.retention", c.History.Retention.Std(), 36 * time.Hour},
 		{"tokens[2].role", c.Tokens[2].Role, RoleViewer},
 		{"auth.metrics_public", c.Auth.MetricsPublic, false},
-		{"alerts.webhooks[1].format", c.Alerts.Webhooks[1].Format, FormatAlertmanager},
-		{"alerts.webhooks[2].format (default)", c.Alerts.Webhooks[2].Format, FormatJSON},
-		{"alerts.webhooks[0].min_duration", c.Alerts.Webhooks[0].MinDuration.Std(), 5 * time.Minute},
+		{"alerts.webhooks[1].format", c.Alerts.Webhooks[1].Format, sharpeyes.FormatAlertmanager},
+		{"alerts.webhooks[2].format (default)", c.Alerts.Webhooks[2].Format, sharpeyes.FormatJSON},
+		{"alerts.webhooks[0].min_duration", c.Alerts.Webhooks[0].MinDuration, 5 * time.Minute},
 		{"alerts.on_call", c.Alerts.OnCall["株洲某某运维公司"], []string{"13800138000", "+86-13900139000"}},
 		{"regions (unquoted code)", c.Regions["430202"], "荷塘区"},
 		{"collector.instance", c.Collector.Instance, "collector-a"},

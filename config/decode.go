@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -25,6 +26,9 @@ type decoder struct {
 type defaulter interface{ setDefaults() }
 
 var unmarshalerType = reflect.TypeFor[yaml.Unmarshaler]()
+
+// stdDuration is the type of duration fields that are not a Duration.
+var stdDuration = reflect.TypeFor[time.Duration]()
 
 // where names the place of n for an error: "file.yml:12", "line 12" or the
 // environment variable.
@@ -122,7 +126,13 @@ func (d *decoder) list(n *yaml.Node, v reflect.Value, path string) {
 func (d *decoder) leaf(n *yaml.Node, v reflect.Value, path string, secret bool) {
 	d.recordOrigins(n, path)
 	v.Set(reflect.Zero(v.Type()))
-	if err := n.Decode(v.Addr().Interface()); err != nil {
+	target := v.Addr().Interface()
+	if v.Type() == stdDuration {
+		// A time.Duration field of a shared type (sharpeyes.Webhook) is read
+		// like every other duration, "7d" included, not as yaml reads it.
+		target = (*Duration)(v.Addr().Interface().(*time.Duration))
+	}
+	if err := n.Decode(target); err != nil {
 		v.Set(reflect.Zero(v.Type()))
 		d.fail(n, path, "%s", leafMessage(err, n, v.Type(), secret))
 		return
@@ -176,6 +186,9 @@ func describe(n *yaml.Node) string {
 }
 
 func typeName(t reflect.Type) string {
+	if t == reflect.TypeFor[Duration]() || t == stdDuration {
+		return "a duration like 30s, 5m, 2h or 7d"
+	}
 	switch t.Kind() {
 	case reflect.Bool:
 		return "true or false"

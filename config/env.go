@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/sharpeyes/sharpeyes"
 )
 
 // EnvPrefix starts every environment variable this package reads.
@@ -145,8 +147,8 @@ func setEnv(v reflect.Value, raw string, k envKey, origins map[string]string, er
 func setScalar(v reflect.Value, raw string) (scalar bool, msg string) {
 	s := strings.TrimSpace(raw)
 	switch {
-	case v.Type() == reflect.TypeFor[Duration]():
-		d, err := ParseDuration(s)
+	case v.Type() == reflect.TypeFor[Duration]() || v.Type() == stdDuration:
+		d, err := sharpeyes.ParseDuration(s)
 		if err != nil {
 			return true, err.Error()
 		}

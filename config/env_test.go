@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/sharpeyes/sharpeyes"
 )
 
 func TestEnvOverrides(t *testing.T) {
@@ -29,7 +31,7 @@ func TestEnvOverrides(t *testing.T) {
 		{"groups as YAML flow", `SHARPEYES_COLLECTOR_GROUPS=[{name: police, schedule: "*/30 * * * * *", filter: {owner: police}}]`,
 			func(c Config) any { return c.Collector.Groups[0].Filter.Owner }, "police"},
 		{"webhook list gets default format", `SHARPEYES_ALERTS_WEBHOOKS=[{"name": "a", "url": "https://h.example.cn/x"}]`,
-			func(c Config) any { return c.Alerts.Webhooks[0].Format }, FormatJSON},
+			func(c Config) any { return c.Alerts.Webhooks[0].Format }, sharpeyes.FormatJSON},
 		{"tokens shorthand, secret with colon", "SHARPEYES_TOKENS=wall:viewer:0123456789:abcdef,ops:admin:fedcba9876543210",
 			func(c Config) any { return c.Tokens }, []Token{{Name: "wall", Role: RoleViewer, Token: "0123456789:abcdef"}, {Name: "ops", Role: RoleAdmin, Token: "fedcba9876543210"}}},
 		{"tokens as JSON", `SHARPEYES_TOKENS=[{"name": "ops", "role": "admin", "token_sha256": "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8"}]`,

@@ -64,21 +64,3 @@ func mustMarshal(t *testing.T, v any) []byte {
 	}
 	return b
 }
-
-// FuzzParseDuration checks that every duration ParseDuration accepts prints
-// back to the same value.
-func FuzzParseDuration(f *testing.F) {
-	for _, s := range []string{"30s", "500ms", "7d", "400d", "1d12h", "-2d", "0", "1.5h", "106751d23h47m16.854775807s"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		d, err := ParseDuration(s)
-		if err != nil {
-			return
-		}
-		back, err := ParseDuration(d.String())
-		if err != nil || back != d {
-			t.Fatalf("ParseDuration(%q) = %v, printed %q, parsed back %v, %v", s, d.Std(), d.String(), back.Std(), err)
-		}
-	})
-}

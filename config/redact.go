@@ -1,9 +1,9 @@
 package config
 
 import (
-	"net/url"
-
 	"go.yaml.in/yaml/v3"
+
+	"github.com/sharpeyes/sharpeyes"
 )
 
 // redactedText replaces a secret in Redacted.
@@ -15,7 +15,7 @@ const redactedText = "<secret>"
 // replaced. Lists and maps without secrets are shared with c.
 func (c Config) Redacted() Config {
 	r := c
-	r.Redis.URL = redactURL(c.Redis.URL)
+	r.Redis.URL = sharpeyes.RedactURL(c.Redis.URL)
 	r.Redis.Password = mask(c.Redis.Password)
 	if c.Tokens != nil {
 		r.Tokens = make([]Token, len(c.Tokens))
@@ -25,9 +25,9 @@ func (c Config) Redacted() Config {
 		}
 	}
 	if c.Alerts.Webhooks != nil {
-		r.Alerts.Webhooks = make([]Webhook, len(c.Alerts.Webhooks))
+		r.Alerts.Webhooks = make([]sharpeyes.Webhook, len(c.Alerts.Webhooks))
 		for i, w := range c.Alerts.Webhooks {
-			w.URL, w.Secret = redactURL(w.URL), mask(w.Secret)
+			w.URL, w.Secret = sharpeyes.RedactURL(w.URL), mask(w.Secret)
 			r.Alerts.Webhooks[i] = w
 		}
 	}
@@ -50,28 +50,4 @@ func mask(s string) string {
 		return ""
 	}
 	return redactedText
-}
-
-// redactURL masks the password and every query value of raw, or all of raw
-// when it does not parse.
-func redactURL(raw string) string {
-	if raw == "" {
-		return ""
-	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Opaque != "" {
-		return redactedText
-	}
-	if _, has := u.User.Password(); has {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
-	}
-	if u.RawQuery != "" {
-		q := u.Query()
-		for k := range q {
-			q[k] = []string{"xxxxx"}
-		}
-		u.RawQuery = q.Encode()
-	}
-	u.Fragment, u.RawFragment = "", ""
-	return u.String()
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/sharpeyes/sharpeyes"
 )
 
 // assertNoSecret fails if text contains any of secrets.
@@ -34,7 +36,7 @@ func TestRedactedHidesSecrets(t *testing.T) {
 	if got := r.Alerts.Webhooks[0].URL; got != "https://oapi.dingtalk.com/robot/send?access_token=xxxxx" {
 		t.Errorf("redacted webhook url = %q, want the query value masked", got)
 	}
-	if r.Tokens[0].Name != "ops-desk" || r.Alerts.Webhooks[0].Format != FormatDingTalk {
+	if r.Tokens[0].Name != "ops-desk" || r.Alerts.Webhooks[0].Format != sharpeyes.FormatDingTalk {
 		t.Error("Redacted lost non-secret fields")
 	}
 	// The original is untouched.

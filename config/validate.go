@@ -1,11 +1,9 @@
 package config
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
-	"net/url"
 	"regexp"
 	"slices"
 	"sort"
@@ -13,6 +11,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/sharpeyes/sharpeyes"
 )
 
 // Validate checks every value of c and returns nil, one *Error, or several
@@ -108,32 +108,10 @@ func checkHostPort(s string) string {
 }
 
 // checkURL returns "" when raw is an absolute URL with one of schemes and a
-// host, or what is wrong. The message never repeats raw, which may hold a
-// password or an access token.
+// host, or what sharpeyes.CheckURL finds wrong (never repeating raw).
 func checkURL(raw string, schemes ...string) string {
-	want := strings.Join(schemes, ":// or ") + "://"
-	u, err := url.Parse(raw)
-	if err != nil {
-		var ue *url.Error
-		var esc url.EscapeError
-		switch {
-		case errors.As(err, &esc):
-			return "is not a valid URL: it has an invalid %-escape"
-		case errors.As(err, &ue):
-			return "is not a valid URL: " + clip(ue.Err.Error())
-		}
-		return "is not a valid URL"
-	}
-	if !slices.Contains(schemes, u.Scheme) {
-		return fmt.Sprintf("must start with %s, got scheme %q", want, clip(u.Scheme))
-	}
-	if u.Host == "" || u.Hostname() == "" {
-		return fmt.Sprintf("needs a host, like %shost:port", schemes[0]+"://")
-	}
-	if p := u.Port(); p != "" {
-		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
-			return fmt.Sprintf("port must be a number from 1 to 65535, got %q", clip(p))
-		}
+	if err := sharpeyes.CheckURL(raw, schemes...); err != nil {
+		return err.Error()
 	}
 	return ""
 }

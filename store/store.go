@@ -38,6 +38,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/sharpeyes/sharpeyes"
 )
 
 // Errors callers branch on.
@@ -123,7 +125,7 @@ func Open(ctx context.Context, opts Options) (redis.UniversalClient, error) {
 	if opts.URL != "" {
 		o, err := redis.ParseURL(opts.URL)
 		if err != nil {
-			return nil, fmt.Errorf("redis url %s: %w", RedactURL(opts.URL), err)
+			return nil, fmt.Errorf("redis url %s: %w", sharpeyes.RedactURL(opts.URL), err)
 		}
 		u.Addrs = []string{o.Addr}
 		u.DB = o.DB

@@ -6,7 +6,6 @@ import (
 	"maps"
 	"time"
 
-	"github.com/sharpeyes/sharpeyes"
 	"github.com/sharpeyes/sharpeyes/alert"
 	"github.com/sharpeyes/sharpeyes/api"
 	"github.com/sharpeyes/sharpeyes/config"
@@ -47,11 +46,7 @@ func newDispatcher(cfg config.Config, log *slog.Logger, s *store.Store) (*alert.
 	a := cfg.Alerts
 	o := alert.Options{Store: s, Logger: log, PublicURL: cfg.PublicURL, GroupWindow: a.GroupWindow.Std(),
 		GroupMin: a.GroupMin, MaxAge: a.MaxAge.Std(), OnCall: a.OnCall, Location: cfg.Location()}
-	for _, w := range a.Webhooks {
-		o.Webhooks = append(o.Webhooks, alert.Webhook{ID: w.Name, Name: w.Name, URL: w.URL, Format: w.Format,
-			Secret: w.Secret, Events: w.Events, MinDuration: w.MinDuration.Std(), Source: "config",
-			Filter: sharpeyes.WebhookFilter{Region: w.Filter.Region, Owner: w.Filter.Owner, Maintainer: w.Filter.Maintainer}})
-	}
+	o.Webhooks = a.Webhooks // config validated them as the API does; New names them by Name
 	return alert.New(o)
 }
 
