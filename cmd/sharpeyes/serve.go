@@ -190,7 +190,7 @@ func apiDeps(cfg config.Config, log *slog.Logger, s *store.Store, m *metrics.Met
 	d := api.Deps{
 		Store: s, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes,
 		MetricsPublic: cfg.Auth.MetricsPublic, DashboardPublic: cfg.Auth.DashboardPublic,
-		Dashboard: web.Handler(), Metrics: m.Handler(),
+		Dashboard: web.Handler(), Metrics: m.Handler(), Instrument: m.Gin(),
 	}
 	for _, t := range cfg.Tokens {
 		role, err := api.ParseRole(string(t.Role))
