@@ -92,7 +92,7 @@ func collectForever(ctx context.Context, log *slog.Logger, cfg config.Config, s 
 	if ln != nil {
 		serveMetrics(ctx, log, ln, m, &bg)
 	}
-	bg.Go(func() { trimHistory(ctx, log, s, cfg.History.Retention.Std()) })
+	bg.Go(func() { runTrimmer(ctx, log, s, cfg.History.Retention.Std()) })
 	<-ctx.Done()
 	return nil
 }

@@ -164,7 +164,7 @@ func serve(ctx context.Context, log *slog.Logger, cfg config.Config, s *store.St
 		}
 	}
 	ex.start(ctx, &bg)
-	bg.Go(func() { trimHistory(ctx, log, s, cfg.History.Retention.Std()) })
+	bg.Go(func() { runTrimmer(ctx, log, s, cfg.History.Retention.Std()) })
 	srv := api.NewServer(cfg.Listen, api.NewRouter(deps))
 	log.Info("sharpeyes serving", "listen", ln.Addr().String(), "version", version,
 		"dashboard", "http://"+ln.Addr().String()+"/")
