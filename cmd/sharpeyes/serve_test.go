@@ -117,6 +117,13 @@ func TestServeShutdownJoinsEveryGoroutineBeforeTheStoreCloses(t *testing.T) {
 	if left := leftovers(); len(left) > 0 {
 		t.Fatalf("%d goroutines of serve outlived it:\n%s", len(left), strings.Join(left, "\n\n"))
 	}
+	// A piece that ends before the store closes gives its lease back; one
+	// cut off by the closed client leaves it to expire.
+	for _, lease := range []string{"se:{al}:lock:consumer", "se:{co}:lock:trim"} {
+		if n := rs.Client().Exists(context.Background(), lease).Val(); n != 0 {
+			t.Errorf("lease %s still held after serve returned: its holder outlived the store", lease)
+		}
+	}
 	if strings.Contains(logs.String(), "client is closed") {
 		t.Fatalf("something used the store after it closed:\n%s", logs.String())
 	}
