@@ -56,6 +56,9 @@ type Deps struct {
 	Dashboard http.Handler
 	// Metrics, when set, answers GET /metrics.
 	Metrics http.Handler
+	// Instrument, when set, runs first around every request (the HTTP
+	// request duration metric).
+	Instrument gin.HandlerFunc
 }
 
 func (d Deps) withDefaults() Deps {
@@ -85,6 +88,9 @@ func NewRouter(d Deps) *gin.Engine {
 	auth := newAuthz(d.Tokens, d.OpenAccess, d.Now)
 	if d.OpenAccess {
 		d.Logger.Warn("API open access: requests without a token act as admin")
+	}
+	if d.Instrument != nil {
+		r.Use(d.Instrument)
 	}
 	r.Use(logRequests(d.Logger, d.Now), recovery(d.Logger), writeErrors(d.Logger), limitBody(d.MaxBodyBytes))
 	if d.OpenAccess {

@@ -19,9 +19,10 @@ import (
 
 // StateCount is one cell of the cameras-by-state gauge.
 type StateCount struct {
-	State  string
-	Region string // region level 1 (district)
-	Count  int
+	State     string
+	Lifecycle string // active or building: the probed lifecycles
+	Region    string // region level 1 (district)
+	Count     int
 }
 
 // Metrics holds the registry and every metric sharpeyes records.
@@ -52,7 +53,7 @@ func New(counts func(ctx context.Context) ([]StateCount, error)) *Metrics {
 		}, []string{"group", "state"}),
 		probeLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "sharpeyes_probe_duration_seconds",
-			Help:    "Latency of probes that got an answer, by probe kind.",
+			Help:    "Latency of successful probes (the camera was found up), by probe kind; failed probes are counted in sharpeyes_probe_errors_total and not timed here.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 		}, []string{"kind"}),
 		probeErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -61,11 +62,11 @@ func New(counts func(ctx context.Context) ([]StateCount, error)) *Metrics {
 		}, []string{"kind", "reason"}),
 		redisErrors: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "sharpeyes_redis_errors_total",
-			Help: "Redis commands that failed (not counting 'not found').",
+			Help: "Redis commands that failed; replies the store expects and handles ('not found', NOSCRIPT, NOGROUP, BUSYGROUP) are not counted.",
 		}),
 		httpDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "sharpeyes_http_request_duration_seconds",
-			Help:    "HTTP API requests by route, method and status.",
+			Help:    "Duration of HTTP API requests by route pattern, method and status.",
 			Buckets: prometheus.DefBuckets,
 		}, []string{"route", "method", "code"}),
 	}
@@ -74,8 +75,8 @@ func New(counts func(ctx context.Context) ([]StateCount, error)) *Metrics {
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if counts != nil {
 		m.reg.MustRegister(&stateCollector{counts: counts, desc: prometheus.NewDesc(
-			"sharpeyes_cameras", "Probed cameras by state and district (region level 1).",
-			[]string{"state", "region"}, nil)})
+			"sharpeyes_cameras", "Probed cameras by state, lifecycle (active or building: the console's counts are the active ones) and district (region level 1).",
+			[]string{"state", "lifecycle", "region"}, nil)})
 	}
 	return m
 }
@@ -97,15 +98,15 @@ func (m *Metrics) ObserveSweep(group string, d time.Duration, byState map[string
 	}
 }
 
-// ObserveProbe records one probe: its latency when the camera answered,
-// and its reason when it was not up.
-func (m *Metrics) ObserveProbe(kind, reason string, answered bool, latency time.Duration) {
-	if answered {
+// ObserveProbe records one probe: its latency when it succeeded (reason
+// ""), else its reason. The latency of a failure (often the timeout itself)
+// would only blur the histogram, so it is left out.
+func (m *Metrics) ObserveProbe(kind, reason string, latency time.Duration) {
+	if reason == "" {
 		m.probeLatency.WithLabelValues(kind).Observe(latency.Seconds())
+		return
 	}
-	if reason != "" {
-		m.probeErrors.WithLabelValues(kind, reason).Inc()
-	}
+	m.probeErrors.WithLabelValues(kind, reason).Inc()
 }
 
 // RedisError counts one failed Redis command.
@@ -142,6 +143,6 @@ func (s *stateCollector) Collect(ch chan<- prometheus.Metric) {
 		return
 	}
 	for _, c := range counts {
-		ch <- prometheus.MustNewConstMetric(s.desc, prometheus.GaugeValue, float64(c.Count), c.State, c.Region)
+		ch <- prometheus.MustNewConstMetric(s.desc, prometheus.GaugeValue, float64(c.Count), c.State, c.Lifecycle, c.Region)
 	}
 }

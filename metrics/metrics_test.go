@@ -33,11 +33,12 @@ func scrape(t *testing.T, m *metrics.Metrics) (int, string) {
 
 func TestMetricsExposeWhatWasObserved(t *testing.T) {
 	m := metrics.New(func(context.Context) ([]metrics.StateCount, error) {
-		return []metrics.StateCount{{State: "down", Region: "荷塘区", Count: 7}}, nil
+		return []metrics.StateCount{{State: "down", Lifecycle: "active", Region: "荷塘区", Count: 7}}, nil
 	})
 	m.ObserveSweep("default", 12*time.Second, map[string]int{"up": 90, "down": 10})
-	m.ObserveProbe("rtsp", "", true, 20*time.Millisecond)
-	m.ObserveProbe("rtsp", "timeout", false, 0)
+	m.ObserveProbe("rtsp", "", 20*time.Millisecond)
+	m.ObserveProbe("rtsp", "timeout", 2*time.Second)
+	m.ObserveProbe("rtsp", "rtsp_401", 30*time.Millisecond)
 	m.RedisError()
 
 	gin.SetMode(gin.TestMode)
@@ -51,7 +52,7 @@ func TestMetricsExposeWhatWasObserved(t *testing.T) {
 		t.Fatalf("scrape: %d", code)
 	}
 	for _, want := range []string{
-		`sharpeyes_cameras{region="荷塘区",state="down"} 7`,
+		`sharpeyes_cameras{lifecycle="active",region="荷塘区",state="down"} 7`,
 		`sharpeyes_sweep_duration_seconds_count{group="default"} 1`,
 		`sharpeyes_sweep_probes{group="default",state="down"} 10`,
 		`sharpeyes_probe_duration_seconds_count{kind="rtsp"} 1`,

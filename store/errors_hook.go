@@ -50,9 +50,23 @@ func (h errorHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Pro
 	}
 }
 
-// counted leaves out the normal "no such key" reply and the connection
-// handshake's optional CLIENT subcommands, which older servers refuse and
-// go-redis then does without.
+// expectedReplies are error replies the store asks for and handles on a
+// healthy Redis: NOSCRIPT (a script not cached yet: EVALSHA falls back to
+// loading it), NOGROUP (the alert consumer group not created yet: it is
+// created) and BUSYGROUP (it already exists).
+var expectedReplies = []string{"NOSCRIPT", "NOGROUP", "BUSYGROUP"}
+
+// counted leaves out the normal "no such key" reply, the expected replies
+// above and the connection handshake's optional CLIENT subcommands, which
+// older servers refuse and go-redis then does without.
 func counted(err error, cmd redis.Cmder) bool {
-	return err != nil && !errors.Is(err, redis.Nil) && cmd.Name() != "client"
+	if err == nil || errors.Is(err, redis.Nil) || cmd.Name() == "client" {
+		return false
+	}
+	for _, p := range expectedReplies {
+		if redis.HasErrorPrefix(err, p) {
+			return false
+		}
+	}
+	return true
 }

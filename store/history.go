@@ -152,19 +152,3 @@ func (s *Store) RecordOutages(ctx context.Context, outages []sharpeyes.Outage) e
 	}
 	return nil
 }
-
-// TrimHistory drops events recorded before the given time and closed
-// outages that ended before it (history retention). Open outages and live
-// status are kept. It returns an error when Redis fails.
-func (s *Store) TrimHistory(ctx context.Context, before time.Time) error {
-	ms := before.UnixMilli()
-	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		p.XTrimMinID(ctx, keyEvents, strconv.FormatInt(ms, 10))
-		p.ZRemRangeByScore(ctx, keyOutages, "-inf", "("+strconv.FormatInt(ms, 10))
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("trim history before %s: %w", before.UTC().Format(time.RFC3339), err)
-	}
-	return nil
-}

@@ -33,9 +33,11 @@ import (
 // camera answers again (its stream may still be unhealthy, which its state
 // says). A change between up and degraded touches no outage.
 
-// EventsCap bounds the events stream (XADD MAXLEN ~); TrimHistory trims it
-// by age as well.
-const EventsCap = 500_000
+// EventsCap is the default bound of the events stream when SetEventsMax
+// was not called: each append trims it to about that many entries (XADD
+// MAXLEN ~, which cuts whole nodes, so it may run ~100 over), and
+// TrimHistory trims it to exactly that many as well as by age.
+const EventsCap = 1_000_000
 
 // Event types of the events stream.
 const (
@@ -122,7 +124,7 @@ var statusKeys = []string{keyStatus, keyState("up"), keyState("degraded"), keySt
 func (s *Store) ApplyStatuses(ctx context.Context, writes []StatusWrite) (applied int, conflicts []string, err error) {
 	var batches [][]any
 	for i := 0; i < len(writes); i += statusBatch {
-		args, err := statusArgs(writes[i:min(i+statusBatch, len(writes))])
+		args, err := statusArgs(writes[i:min(i+statusBatch, len(writes))], s.eventsMax)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -192,9 +194,9 @@ func decodeApplied(cmd *redis.Cmd) (int, []string, error) {
 }
 
 // statusArgs flattens writes into the script's ARGV.
-func statusArgs(writes []StatusWrite) ([]any, error) {
+func statusArgs(writes []StatusWrite, eventsMax int64) ([]any, error) {
 	args := make([]any, 0, 1+12*len(writes))
-	args = append(args, EventsCap)
+	args = append(args, eventsMax)
 	for _, w := range writes {
 		next := w.Next
 		next.Seq = w.Prev.Seq + 1

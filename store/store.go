@@ -10,6 +10,7 @@
 //	se:{inv}:sec         HASH   camera id -> credentials JSON (write-only)
 //	se:{inv}:ver         STRING random token, replaced on every inventory write
 //	se:{inv}:lifecycle   ZSET   lifecycle changes "id|from|to|unixms", scored by time
+//	                            (trimmed by history retention: see TrimHistory)
 //	se:{st}:status       HASH   camera id -> status JSON
 //	se:{st}:state:<s>    SET    ids of cameras in state s (up, degraded, down)
 //	se:{st}:events       STREAM state changes (camera.down, camera.up, ...)
@@ -23,6 +24,7 @@
 //	se:{co}:sweep:<slot>:<shard>        STRING lease of one shard of one sweep
 //	se:{co}:sweep:<slot>:<shard>:done   STRING the shard was written
 //	se:{co}:once                        STRING slot of the once-sweep under way
+//	se:{co}:lock:trim    STRING lease of the one process that trims history
 //
 // The alerting keys (se:{al}:…: silences, webhooks, outbox queues, dead
 // letters, delivery locks) are listed in silences.go.
@@ -69,14 +71,26 @@ const batch = 1000
 
 // Store is the Redis-backed store. It is safe for concurrent use.
 type Store struct {
-	rdb  redis.UniversalClient
-	snap snapshotCache
-	now  func() time.Time
+	rdb       redis.UniversalClient
+	snap      snapshotCache
+	now       func() time.Time
+	eventsMax int64
 }
 
-// New returns a Store over an open client.
+// New returns a Store over an open client, keeping at most EventsCap
+// events until SetEventsMax says otherwise.
 func New(rdb redis.UniversalClient) *Store {
-	return &Store{rdb: rdb, now: time.Now}
+	return &Store{rdb: rdb, now: time.Now, eventsMax: EventsCap}
+}
+
+// SetEventsMax bounds the events stream (config history.events_max): each
+// append trims it to about n entries and TrimHistory to exactly n. A value
+// below 1 restores EventsCap. Call it before the store is shared.
+func (s *Store) SetEventsMax(n int64) {
+	if n < 1 {
+		n = EventsCap
+	}
+	s.eventsMax = n
 }
 
 // Client returns the underlying client, for packages of this module that

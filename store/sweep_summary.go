@@ -158,7 +158,7 @@ func (s *Store) RecordIsolation(ctx context.Context, iso Isolation) error {
 	}
 	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.XAdd(ctx, &redis.XAddArgs{
-			Stream: keyEvents, MaxLen: EventsCap, Approx: true,
+			Stream: keyEvents, MaxLen: s.eventsMax, Approx: true,
 			Values: []any{"type", EventTypeIsolated, "camera_id", "", "instance", iso.Instance,
 				"slot", iso.Slot, "at", iso.At.UTC().Format(time.RFC3339Nano),
 				"probed", iso.Probed, "failed", iso.Failed},

@@ -5,11 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"sort"
+	"sync"
 	"time"
 
-	"github.com/sharpeyes/sharpeyes"
 	"github.com/sharpeyes/sharpeyes/collector"
 	"github.com/sharpeyes/sharpeyes/config"
 	"github.com/sharpeyes/sharpeyes/inventory"
@@ -26,12 +27,16 @@ func runCollect(ctx context.Context, e env, args []string) error {
 	once := fs.Bool("once", false, "run one sweep of every camera, print a summary and exit")
 	inv := fs.String("inventory", "", "with no Redis configured: sweep this inventory file in memory")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
+	metricsListen := fs.String("metrics-listen", "", "without --once: serve Prometheus metrics on this address at /metrics")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	cfg, err := cf.load(e)
 	if err != nil {
 		return err
+	}
+	if *metricsListen != "" && *once {
+		return usageErrorf("--metrics-listen: only without --once")
 	}
 	log := newLogger(e.stderr, cfg)
 	mode := useRunning
@@ -48,22 +53,52 @@ func runCollect(ctx context.Context, e env, args []string) error {
 			return err
 		}
 	}
+	if !*once {
+		return collectForever(ctx, log, cfg, s, *metricsListen)
+	}
 	c, err := newCollector(cfg, log, s, nil)
 	if err != nil {
 		return usageError{err}
-	}
-	if !*once {
-		if err := c.Start(ctx); err != nil {
-			return err
-		}
-		c.Wait()
-		return nil
 	}
 	sum, err := c.RunOnce(ctx)
 	if err != nil {
 		return fmt.Errorf("sweep: %w", err)
 	}
 	return printSummary(e, sum, *asJSON)
+}
+
+// collectForever runs the collector on its schedule until ctx ends, with
+// metrics on metricsListen (if given) and history trimming while this
+// process holds the trimming lease. Start-up errors stop it at once.
+func collectForever(ctx context.Context, log *slog.Logger, cfg config.Config, s *store.Store, metricsListen string) error {
+	var ln net.Listener
+	if metricsListen != "" {
+		var err error
+		if ln, err = net.Listen("tcp", metricsListen); err != nil {
+			return fmt.Errorf("--metrics-listen %s: %w", metricsListen, err)
+		}
+		defer ln.Close()
+	}
+	m := metrics.New(stateCounter(s))
+	s.OnError(func(error) { m.RedisError() })
+	c, err := newCollector(cfg, log, s, m)
+	if err != nil {
+		return usageError{err}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	var bg sync.WaitGroup
+	defer bg.Wait()
+	defer cancel()
+	if err := c.Start(ctx); err != nil {
+		return fmt.Errorf("collector: %w", err)
+	}
+	bg.Go(c.Wait)
+	if ln != nil {
+		serveMetrics(ctx, log, ln, m, &bg)
+	}
+	bg.Go(func() { runTrimmer(ctx, log, s, cfg.History.Retention.Std()) })
+	<-ctx.Done()
+	return nil
 }
 
 func importFile(ctx context.Context, s *store.Store, path string) error {
@@ -125,7 +160,7 @@ func newCollector(cfg config.Config, log *slog.Logger, s *store.Store, m *metric
 				"up": sum.Up, "degraded": sum.Degraded, "down": sum.Down, "unknown": sum.Unknown})
 		}
 		o.OnProbe = func(kind, reason string, latency time.Duration) {
-			m.ObserveProbe(kind, reason, reason == "" || latency > 0, latency)
+			m.ObserveProbe(kind, reason, latency)
 		}
 	}
 	return collector.New(o)
@@ -136,41 +171,4 @@ func groupName(g string) string {
 		return "default"
 	}
 	return g
-}
-
-// stateCounter feeds the cameras-by-state gauge: probed cameras (active or
-// building) by state and district.
-func stateCounter(s *store.Store) func(ctx context.Context) ([]metrics.StateCount, error) {
-	return func(ctx context.Context) ([]metrics.StateCount, error) {
-		snap, err := s.Snapshot(ctx)
-		if err != nil {
-			return nil, err
-		}
-		type key struct{ state, region string }
-		counts := map[key]int{}
-		known := map[string]bool{}
-		for _, st := range []sharpeyes.State{sharpeyes.StateUp, sharpeyes.StateDegraded, sharpeyes.StateDown} {
-			cams, err := s.Select(ctx, sharpeyes.Filter{State: st})
-			if err != nil {
-				return nil, err
-			}
-			for _, c := range cams {
-				if c.Lifecycle.Probed() {
-					counts[key{string(st), sharpeyes.RegionLevel(c.Region, 1)}]++
-					known[c.ID] = true
-				}
-			}
-		}
-		for i := range snap.Cameras {
-			c := &snap.Cameras[i]
-			if c.Lifecycle.Probed() && !known[c.ID] {
-				counts[key{"unknown", sharpeyes.RegionLevel(c.Region, 1)}]++
-			}
-		}
-		out := make([]metrics.StateCount, 0, len(counts))
-		for k, n := range counts {
-			out = append(out, metrics.StateCount{State: k.state, Region: k.region, Count: n})
-		}
-		return out, nil
-	}
 }

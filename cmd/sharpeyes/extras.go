@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"maps"
+	"sync"
 	"time"
 
 	"github.com/sharpeyes/sharpeyes/alert"
@@ -14,32 +15,44 @@ import (
 	"github.com/sharpeyes/sharpeyes/store"
 )
 
-// mountExtras adds reports, webhooks and silences to the API and starts
-// alert delivery, which runs until ctx ends.
-func mountExtras(ctx context.Context, cfg config.Config, log *slog.Logger, s *store.Store, m *metrics.Metrics, d *api.Deps) error {
+// extras are reports, webhooks and silences: mounted on the API when
+// built, their background work (alert delivery, report warm-up) started
+// by start.
+type extras struct {
+	log  *slog.Logger
+	rep  *report.Reporter
+	disp *alert.Dispatcher
+}
+
+// newExtras builds the extras and adds them to the API. It starts
+// nothing, so that an invalid webhook stops start-up before anything runs.
+func newExtras(cfg config.Config, log *slog.Logger, s *store.Store, m *metrics.Metrics, d *api.Deps) (*extras, error) {
 	rep := report.New(report.Options{Store: s, Logger: log, Interval: scheduleInterval(cfg.Collector.Schedule),
 		Location: cfg.Location()})
 	disp, err := newDispatcher(cfg, log, s)
 	if err != nil {
-		return usageError{err}
+		return nil, usageError{err}
 	}
 	m.Registry().MustRegister(disp.Collectors()...)
 	d.Mount = append(d.Mount, rep.Routes, disp.Routes)
 	d.Docs = map[string]api.PathItem{}
 	maps.Copy(d.Docs, report.Docs())
 	maps.Copy(d.Docs, alert.Docs())
-	go func() {
-		if err := disp.Run(ctx); err != nil {
-			log.Error("alert delivery stopped", "error", err)
+	return &extras{log: log, rep: rep, disp: disp}, nil
+}
+
+// start runs alert delivery and the report warm-up in bg until ctx ends.
+func (x *extras) start(ctx context.Context, bg *sync.WaitGroup) {
+	bg.Go(func() {
+		if err := x.disp.Run(ctx); err != nil {
+			x.log.Error("alert delivery stopped", "error", err)
 		}
-	}()
-	go trimHistory(ctx, log, s, cfg.History.Retention.Std())
-	go func() { // so that the first availability report does not pay the cold load
-		if err := rep.Warm(ctx); err != nil && ctx.Err() == nil {
-			log.Warn("warm report caches", "error", err)
+	})
+	bg.Go(func() { // so that the first availability report does not pay the cold load
+		if err := x.rep.Warm(ctx); err != nil && ctx.Err() == nil {
+			x.log.Warn("warm report caches", "error", err)
 		}
-	}()
-	return nil
+	})
 }
 
 func newDispatcher(cfg config.Config, log *slog.Logger, s *store.Store) (*alert.Dispatcher, error) {
@@ -59,28 +72,4 @@ func scheduleInterval(spec string) time.Duration {
 	}
 	first := sched.Next(time.Now())
 	return sched.Next(first).Sub(first)
-}
-
-// trimHistory drops events, outages and silences older than the retention,
-// once at start and then every hour.
-func trimHistory(ctx context.Context, log *slog.Logger, s *store.Store, retention time.Duration) {
-	if retention <= 0 {
-		return
-	}
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		before := time.Now().Add(-retention)
-		if err := s.TrimHistory(ctx, before); err != nil {
-			log.Warn("trim history", "error", err)
-		}
-		if _, err := s.TrimSilences(ctx, before); err != nil {
-			log.Warn("trim silences", "error", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }

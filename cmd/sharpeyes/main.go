@@ -46,7 +46,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "run the API, dashboard and collector", runServe},
-		{"collect", "run one sweep (--once), print a summary and exit", runCollect},
+		{"collect", "run the collector on its schedule, or one sweep with a summary (--once)", runCollect},
 		{"import", "import a CSV or JSON inventory", runImport},
 		{"export", "export the inventory as CSV or JSON", runExport},
 		{"report", "print a report: coverage, outages, availability, buildout", runReport},

@@ -83,5 +83,7 @@ func connect(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.S
 	if err != nil {
 		return nil, nil, err
 	}
-	return store.New(rdb), func() { rdb.Close() }, nil
+	s := store.New(rdb)
+	s.SetEventsMax(cfg.History.EventsMax)
+	return s, func() { rdb.Close() }, nil
 }

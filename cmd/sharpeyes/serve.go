@@ -8,9 +8,11 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/sharpeyes/sharpeyes/api"
+	"github.com/sharpeyes/sharpeyes/collector"
 	"github.com/sharpeyes/sharpeyes/config"
 	"github.com/sharpeyes/sharpeyes/fleet"
 	"github.com/sharpeyes/sharpeyes/inventory"
@@ -47,15 +49,27 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	log := newLogger(e.stderr, cfg)
+	// Listen before starting anything, so that a busy address is the
+	// first and only thing that happens.
+	raw, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+	}
+	// No client may hold so many connections that the collector runs out
+	// of sockets (SPEC "Auth").
+	ln := api.LimitListener(raw, cfg.MaxConnections, cfg.MaxConnectionsPerClient)
+	defer ln.Close()
 	s, closeStore, err := openStore(ctx, e, cfg, log, startPublished)
 	if err != nil {
 		return err
 	}
 	defer closeStore()
-	if err := f.seed(ctx, log, s); err != nil {
+	closeFleet, err := f.seed(ctx, log, s)
+	if err != nil {
 		return err
 	}
-	return serve(ctx, log, cfg, s, !f.noCollect && cfg.Collector.Enabled, f.demo > 0)
+	defer closeFleet()
+	return serve(ctx, log, cfg, s, ln, !f.noCollect && cfg.Collector.Enabled, f.demo > 0)
 }
 
 func (f *serveFlags) loadServe(e env) (config.Config, error) {
@@ -78,12 +92,14 @@ func (f *serveFlags) loadServe(e env) (config.Config, error) {
 	return cfg, nil
 }
 
-// seed loads --inventory and the --demo fleet into the store.
-func (f *serveFlags) seed(ctx context.Context, log *slog.Logger, s *store.Store) error {
+// seed loads --inventory and the --demo fleet into the store. The
+// returned func stops the fleet (a no-op without one).
+func (f *serveFlags) seed(ctx context.Context, log *slog.Logger, s *store.Store) (func(), error) {
+	noFleet := func() {}
 	if f.inventory != "" {
 		file, err := os.Open(f.inventory)
 		if err != nil {
-			return usageErrorf("--inventory: %w", err)
+			return noFleet, usageErrorf("--inventory: %w", err)
 		}
 		res, err := inventory.Import(ctx, s, file, "", inventory.Options{})
 		file.Close()
@@ -91,56 +107,67 @@ func (f *serveFlags) seed(ctx context.Context, log *slog.Logger, s *store.Store)
 			log.Error("inventory row rejected", "file", f.inventory, "line", re.Line, "column", re.Column, "error", re.Message)
 		}
 		if err != nil {
-			return usageErrorf("--inventory %s: %w", f.inventory, err)
+			return noFleet, usageErrorf("--inventory %s: %w", f.inventory, err)
 		}
 		log.Info("inventory loaded", "file", f.inventory, "created", res.Created, "updated", res.Updated)
 	}
-	if f.demo > 0 {
-		fl, err := fleet.Start(ctx, fleet.Demo(f.demo))
-		if err != nil {
-			return fmt.Errorf("demo fleet: %w", err)
-		}
-		go func() { <-ctx.Done(); fl.Close() }()
-		res, err := s.PutMany(ctx, fl.Cameras())
-		if err != nil {
-			return fmt.Errorf("register demo fleet: %w", err)
-		}
-		log.Info("demo fleet running on loopback", "cameras", f.demo, "registered", res.Created+res.Updated)
+	if f.demo <= 0 {
+		return noFleet, nil
 	}
-	return nil
+	fl, err := fleet.Start(ctx, fleet.Demo(f.demo))
+	if err != nil {
+		return noFleet, fmt.Errorf("demo fleet: %w", err)
+	}
+	closeFleet := func() { fl.Close() }
+	res, err := s.PutMany(ctx, fl.Cameras())
+	if err != nil {
+		closeFleet()
+		return noFleet, fmt.Errorf("register demo fleet: %w", err)
+	}
+	log.Info("demo fleet running on loopback", "cameras", f.demo, "registered", res.Created+res.Updated)
+	return closeFleet, nil
 }
 
-// serve wires the pieces and blocks until ctx ends.
+// serve wires the pieces, serves on ln and blocks until ctx ends. Every
+// piece is built (and so validated) before any starts; a start-up error
+// stops what did start. On return every background goroutine has ended,
+// so the caller may close the store.
 // With sweepNow (demos) the first sweep starts at once rather than at the
 // schedule's next tick.
-func serve(ctx context.Context, log *slog.Logger, cfg config.Config, s *store.Store, collect, sweepNow bool) error {
+func serve(ctx context.Context, log *slog.Logger, cfg config.Config, s *store.Store, ln net.Listener, collect, sweepNow bool) error {
 	m := metrics.New(stateCounter(s))
 	s.OnError(func(error) { m.RedisError() })
 	deps := apiDeps(cfg, log, s, m)
+	var c *collector.Collector
 	if collect {
-		c, err := newCollector(cfg, log, s, m)
-		if err != nil {
+		var err error
+		if c, err = newCollector(cfg, log, s, m); err != nil {
 			return usageError{err}
 		}
+	}
+	ex, err := newExtras(cfg, log, s, m, &deps)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	var bg sync.WaitGroup
+	defer bg.Wait()
+	defer cancel()
+	if c != nil {
 		if err := c.Start(ctx); err != nil {
-			return err
+			return fmt.Errorf("collector: %w", err)
 		}
-		defer c.Wait()
+		bg.Go(c.Wait)
 		if sweepNow {
-			go func() {
+			bg.Go(func() {
 				if _, err := c.RunOnce(ctx); err != nil && ctx.Err() == nil {
 					log.Warn("first sweep", "error", err)
 				}
-			}()
+			})
 		}
 	}
-	if err := mountExtras(ctx, cfg, log, s, m, &deps); err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
-	}
+	ex.start(ctx, &bg)
+	bg.Go(func() { runTrimmer(ctx, log, s, cfg.History.Retention.Std()) })
 	srv := api.NewServer(cfg.Listen, api.NewRouter(deps))
 	log.Info("sharpeyes serving", "listen", ln.Addr().String(), "version", version, "timezone", cfg.Timezone,
 		"dashboard", "http://"+ln.Addr().String()+"/")
@@ -152,9 +179,11 @@ func serve(ctx context.Context, log *slog.Logger, cfg config.Config, s *store.St
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	sctx, stop := context.WithTimeout(context.Background(), 10*time.Second)
+	defer stop()
+	err = srv.Shutdown(sctx)
+	<-errc
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
@@ -164,7 +193,7 @@ func apiDeps(cfg config.Config, log *slog.Logger, s *store.Store, m *metrics.Met
 	d := api.Deps{
 		Store: s, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes,
 		MetricsPublic: cfg.Auth.MetricsPublic, DashboardPublic: cfg.Auth.DashboardPublic,
-		Dashboard: web.Handler(), Metrics: m.Handler(),
+		Dashboard: web.Handler(), Metrics: m.Handler(), Instrument: m.Gin(),
 	}
 	for _, t := range cfg.Tokens {
 		role, err := api.ParseRole(string(t.Role))
