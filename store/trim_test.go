@@ -14,7 +14,8 @@ import (
 
 // Trimming the lifecycle history by retention keeps, per camera, the last
 // change before the cut (what the camera was when the kept history starts)
-// and everything after it, and drops deleted cameras' old changes.
+// and everything after it, and drops deleted cameras' old changes (their
+// deletion, after the cut, stays).
 func TestTrimHistoryKeepsEachCamerasLatestLifecycleChangeBeforeTheCut(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t)
@@ -50,7 +51,7 @@ func TestTrimHistoryKeepsEachCamerasLatestLifecycleChangeBeforeTheCut(t *testing
 	for _, c := range got {
 		have = append(have, fmt.Sprintf("%s:%s>%s@%d", c.CameraID, c.From, c.To, c.At.Sub(t0)/(24*time.Hour)))
 	}
-	want := []string{"b:building>active@10", "a:active>retired@20", "a:retired>active@40"}
+	want := []string{"b:building>active@10", "a:active>retired@20", "a:retired>active@40", "gone:active>@40"}
 	if fmt.Sprint(have) != fmt.Sprint(want) {
 		t.Fatalf("lifecycle changes after trimming before day 30:\n got %v\nwant %v", have, want)
 	}

@@ -56,8 +56,13 @@ func TestServeStartupErrorsExitAtOnceNamingTheCause(t *testing.T) {
 	}{
 		{"busy listen address", []string{"serve", "--redis", rs.URL(), "--listen", busy.Addr().String()},
 			[]string{"listen", busy.Addr().String()}},
-		{"webhook the alert package rejects", []string{"serve", "--redis", rs.URL(), "--listen", freeAddr(t),
-			"--config", badHook}, []string{"ops-pager", "url"}},
+		// One validation for config and API: the webhook is refused with
+		// the config, naming its key (before, config passed it and the
+		// alert package refused it after the collector had started).
+		{"webhook with a bad url", []string{"serve", "--redis", rs.URL(), "--listen", freeAddr(t),
+			"--config", badHook}, []string{"alerts.webhooks[0].url", "fragment"}},
+		{"redis refusing", []string{"serve", "--redis", "redis://127.0.0.1:1", "--listen", freeAddr(t)},
+			[]string{"redis", "127.0.0.1:1"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

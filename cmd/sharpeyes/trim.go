@@ -58,7 +58,7 @@ func runTrimmer(ctx context.Context, log *slog.Logger, s *store.Store, retention
 // turn trims once if this process holds (or takes) the lease, and reports
 // whether it did.
 func (tr *trimmer) turn(ctx context.Context) (bool, error) {
-	ok, err := tr.s.TryLease(ctx, store.TrimLeaseKey, tr.owner, 3*trimEvery)
+	ok, err := tr.s.RenewLease(ctx, store.TrimLeaseKey, tr.owner, 3*trimEvery) // takes it when free, extends it when ours
 	if err != nil || !ok {
 		return false, err
 	}
