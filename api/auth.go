@@ -16,8 +16,9 @@ import (
 // of the ones below it.
 type Role int
 
-// The roles of SPEC: viewer reads, operator also manages silences and
-// acknowledgements, admin also manages cameras, webhooks and imports.
+// The roles of SPEC: viewer reads, operator also manages silences (SPEC's
+// acknowledgements are not built yet), admin also manages cameras,
+// webhooks and imports.
 const (
 	RoleViewer Role = iota + 1
 	RoleOperator

@@ -15,7 +15,7 @@ type Role string
 // Roles of SPEC, lowest first.
 const (
 	RoleViewer   Role = "viewer"   // read
-	RoleOperator Role = "operator" // + silences, acknowledge
+	RoleOperator Role = "operator" // + silences
 	RoleAdmin    Role = "admin"    // + cameras, webhooks, import
 )
 
