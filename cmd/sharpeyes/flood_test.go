@@ -91,6 +91,7 @@ func sweepOf(t *testing.T, from, base string) store.SweepSummary {
 func clientAt(ip string, timeout time.Duration) *http.Client {
 	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
 	return &http.Client{Timeout: timeout, Transport: &http.Transport{
+		DisableKeepAlives: true, // each poll must not leave a connection behind
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			return d.DialContext(ctx, network, addr)
 		}}}
