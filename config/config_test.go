@@ -62,6 +62,16 @@ func TestExampleIsDefaultsPlusRegions(t *testing.T) {
 	}
 }
 
+// The configuration docker-compose.yml mounts loads, with the settings the
+// compose file gives through the environment.
+func TestDockerComposeConfigLoads(t *testing.T) {
+	c := mustLoad(t, "../examples/docker/sharpeyes.yml", "SHARPEYES_REDIS_URL=redis://redis:6379/0",
+		"SHARPEYES_PUBLIC_URL=http://localhost:8080", "SHARPEYES_TOKENS=ops:admin:0123456789abcdef0123")
+	if c.Timezone != "Asia/Shanghai" || c.Redis.URL != "redis://redis:6379/0" || len(c.Tokens) != 1 {
+		t.Fatalf("compose config: timezone %q redis %q tokens %d", c.Timezone, c.Redis.URL, len(c.Tokens))
+	}
+}
+
 // The commented-out blocks of the example (groups, tokens, webhooks,
 // on_call) must be valid too: users uncomment them.
 func TestExampleCommentedBlocksValidate(t *testing.T) {

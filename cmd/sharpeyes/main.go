@@ -52,6 +52,7 @@ func commands() []command {
 		{"report", "print a report: coverage, outages, availability, buildout", runReport},
 		{"probe", "diagnose one camera: rtsp://, onvif://, tcp://, http://, icmp://", runProbe},
 		{"fleet", "serve a simulated camera fleet on loopback", runFleet},
+		{"healthcheck", "exit 0 when a running serve is ready (for Docker HEALTHCHECK)", runHealthcheck},
 		{"version", "print the version", func(_ context.Context, e env, _ []string) error {
 			fmt.Fprintln(e.stdout, "sharpeyes", version)
 			return nil
