@@ -82,8 +82,11 @@ type Config struct {
 	Lifecycles map[sharpeyes.Lifecycle]float64
 	// Username and Password, when Username is set, make RTSP require Digest
 	// (MD5, qop=auth) authentication; AllowBasic also accepts Basic.
+	// BasicOnly challenges with Basic alone and accepts nothing else, like
+	// a device that downgrades its clients (see Fleet.SetBasicOnly).
 	Username, Password string
 	AllowBasic         bool
+	BasicOnly          bool
 	SlowDelay          time.Duration // delay of slow cameras (default 1.5 s)
 	Drift              time.Duration // clock offset of drift cameras (default 1 h)
 	// ProbeTimeout is the collector timeout Expected assumes for slow
@@ -148,6 +151,9 @@ func (c Config) validate() error {
 		if d < 0 {
 			return fmt.Errorf("%s: %v is negative", name, d)
 		}
+	}
+	if c.BasicOnly && c.Username == "" {
+		return fmt.Errorf("username: is required with basic_only")
 	}
 	if c.Password != "" && c.Username == "" {
 		return fmt.Errorf("username: is required when a password is set")

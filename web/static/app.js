@@ -64,6 +64,7 @@ const REASONS = {
   timeout: "超时", refused: "拒绝连接", unreachable: "不可达", dns: "域名解析失败",
   rtsp_401: "视频认证失败", rtsp_404: "视频路径不存在", rtsp_5xx: "视频服务错误",
   bad_response: "响应异常", clock_drift: "时钟偏差", no_video: "无视频",
+  auth_downgrade: "拒绝降级认证",
 };
 
 // ---- DOM helpers ----
