@@ -68,8 +68,13 @@ type Config struct {
 	// BaseIP is the first camera's loopback address (default 127.20.0.2);
 	// cameras count up from it, skipping host octets .0 and .255.
 	BaseIP string
-	// Ports of the shared listeners on 0.0.0.0; 0 lets the OS pick.
+	// Ports of the shared listeners; 0 lets the OS pick.
 	RTSPPort, ONVIFPort, TCPPort, HTTPPort int
+	// ListenAll takes connections from every interface. By default the
+	// listeners and reserved ports are tied to the loopback device (Linux
+	// SO_BINDTODEVICE "lo"): they take connections to 127.0.0.0/8 only, and
+	// nothing is served to the network.
+	ListenAll bool
 	// RefusedPort and BlackholePort are the reserved ports of refused and
 	// blackholed cameras; 0 lets the OS pick.
 	RefusedPort, BlackholePort int

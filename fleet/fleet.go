@@ -6,7 +6,9 @@
 // protocol on 0.0.0.0 (a listener on 127.0.0.1 cannot accept connections to
 // other 127.x addresses), and each accepted connection finds its camera from
 // its local address, so 100,000 cameras cost a handful of file descriptors.
-// Connections to an address outside the fleet are closed at once.
+// The listeners are tied to the loopback device (unless Config.ListenAll),
+// so they take connections to 127.0.0.0/8 only and serve nothing to the
+// network; connections to an address outside the fleet are closed at once.
 //
 // Protocols: RTSP/1.0 (OPTIONS, DESCRIBE, SETUP, PLAY, GET_PARAMETER,
 // TEARDOWN, optional Digest/Basic auth), ONVIF device service over HTTP
@@ -39,8 +41,9 @@ var (
 	ErrPortBehavior  = errors.New("refused and blackhole are fixed at start")
 )
 
-// Ports are the ports a fleet serves on (RTSP, ONVIF, TCP, HTTP, all on
-// 0.0.0.0) and the reserved ports of refused and blackholed cameras.
+// Ports are the ports a fleet serves on (RTSP, ONVIF, TCP, HTTP, on the
+// loopback device unless Config.ListenAll) and the reserved ports of
+// refused and blackholed cameras.
 type Ports struct {
 	RTSP, ONVIF, TCP, HTTP int
 	Refused, Blackhole     int
