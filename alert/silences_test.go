@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// errField returns the status and error.field of an answer.
+// errField returns the error.field of an error answer ("" when none).
 func errField(t *testing.T, raw string) string {
 	t.Helper()
 	e, _ := decodeJSON(t, raw)["error"].(map[string]any)
