@@ -30,6 +30,16 @@ const (
 	ReasonClockDrift  = "clock_drift"
 	ReasonNoVideo     = "no_video"
 	ReasonHTTPStatus  = "http_status"
+	// ReasonAuthDowngrade: the camera asked for Basic authentication
+	// (credentials in clear) although its last successful login used
+	// Digest; no credentials were sent (SPEC "Camera record").
+	ReasonAuthDowngrade = "auth_downgrade"
+)
+
+// Authentication schemes of Status.Auth and probe results.
+const (
+	AuthDigest = "digest"
+	AuthBasic  = "basic"
 )
 
 // Status is the live status of one camera, as cached in Redis.
@@ -44,6 +54,12 @@ type Status struct {
 	// for recovery_threshold.
 	ConsecutiveSuccesses int      `json:"consecutive_successes,omitempty"`
 	ClockOffsetS         *float64 `json:"clock_offset_s,omitempty"`
+	// Auth is the scheme of the camera's last successful login (AuthDigest
+	// or AuthBasic; "" when it never logged in), and AuthAddr the
+	// "host:port" it logged in at. A camera whose last login at its
+	// current address used Digest is never sent Basic credentials.
+	Auth     string `json:"auth,omitempty"`
+	AuthAddr string `json:"auth_addr,omitempty"`
 	// Seq increases with every write, so that two collectors cannot both
 	// apply a transition computed from the same previous status.
 	Seq int64 `json:"seq,omitempty"`

@@ -68,6 +68,9 @@ type Options struct {
 	Instance string
 	// Source overrides the events stream (tests).
 	Source Source
+	// MaxActiveSilences caps the silences not yet ended (default
+	// DefaultMaxActiveSilences); creating one more answers 409.
+	MaxActiveSilences int
 }
 
 // Dispatcher consumes events and delivers alerts; see the package doc.

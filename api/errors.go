@@ -65,6 +65,7 @@ var statusTable = []struct {
 }{
 	{store.ErrNotFound, http.StatusNotFound, "not_found"},
 	{store.ErrExists, http.StatusConflict, "conflict"},
+	{store.ErrLimit, http.StatusConflict, "limit_reached"},
 	{inventory.ErrInvalid, http.StatusUnprocessableEntity, "invalid_rows"},
 	{errUnauthorized, http.StatusUnauthorized, "unauthorized"},
 	{errForbidden, http.StatusForbidden, "forbidden"},

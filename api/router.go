@@ -36,9 +36,15 @@ type Deps struct {
 	// Only for no configured tokens on a loopback listener: the caller
 	// decides and says so.
 	OpenAccess bool
-	// MetricsPublic and DashboardPublic serve /metrics and the dashboard
-	// without a token; otherwise they need a viewer token.
-	MetricsPublic, DashboardPublic bool
+	// MetricsPublic serves /metrics without a token; otherwise it needs a
+	// viewer token.
+	MetricsPublic bool
+	// DashboardPublic has no effect: the console's own files always load
+	// (they hold no data, and the page must load to ask for a token), and
+	// its data calls need a viewer token like every API read (SPEC "Auth").
+	//
+	// Deprecated: kept so that configs setting auth.dashboard_public load.
+	DashboardPublic bool
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
 	// Ready runs extra readiness checks for /readyz after the Redis ping.
@@ -52,7 +58,7 @@ type Deps struct {
 	// OpenAPI path ("/api/v1/reports/coverage", "/api/v1/webhooks/{id}").
 	Docs map[string]PathItem
 	// Dashboard, when set, answers GET / and every other GET outside
-	// /api/ that no route matches (its assets).
+	// /api/ that no route matches (its assets), without a token.
 	Dashboard http.Handler
 	// Metrics, when set, answers GET /metrics.
 	Metrics http.Handler
@@ -104,7 +110,7 @@ func NewRouter(d Deps) *gin.Engine {
 		r.GET("/metrics", guard(auth, !d.MetricsPublic), gin.WrapH(d.Metrics))
 	}
 	if d.Dashboard != nil {
-		r.GET("/", guard(auth, !d.DashboardPublic), gin.WrapH(d.Dashboard))
+		r.GET("/", gin.WrapH(d.Dashboard))
 	}
 
 	v1 := r.Group("/api/v1")
@@ -114,7 +120,7 @@ func NewRouter(d Deps) *gin.Engine {
 		mount(v1, auth)
 	}
 
-	r.NoRoute(noRoute(d, auth))
+	r.NoRoute(noRoute(d))
 	r.NoMethod(func(c *gin.Context) { Fail(c, errNoMethod) })
 	return r
 }
@@ -127,17 +133,14 @@ func guard(auth Authz, required bool) gin.HandlerFunc {
 	return auth.Require(RoleViewer)
 }
 
-// noRoute hands unmatched GETs outside /api/ to the dashboard (its assets)
-// and answers everything else with a JSON 404.
-func noRoute(d Deps, auth Authz) gin.HandlerFunc {
+// noRoute hands unmatched GETs outside /api/ to the dashboard (its assets,
+// public like its page) and answers everything else with a JSON 404.
+func noRoute(d Deps) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		m, p := c.Request.Method, c.Request.URL.Path
 		isAPI := p == "/api" || strings.HasPrefix(p, "/api/")
 		if d.Dashboard == nil || isAPI || (m != http.MethodGet && m != http.MethodHead) {
 			Fail(c, errNoRoute)
-			return
-		}
-		if !d.DashboardPublic && !auth.check(c, RoleViewer) {
 			return
 		}
 		c.Status(http.StatusOK) // gin preset 404 for NoRoute; the dashboard decides

@@ -17,6 +17,9 @@ type outcome struct {
 func (o outcome) write(prev sharpeyes.Status, th Thresholds) store.StatusWrite {
 	cam, r := o.sr.cams[o.i], o.sr.results[o.i]
 	next, ev := Next(prev, r, o.sr.at[o.i], th)
+	if r.Auth != "" {
+		next.AuthAddr = authAddr(cam)
+	}
 	if ev != nil {
 		ev.CameraID = cam.ID
 	}

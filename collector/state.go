@@ -49,7 +49,9 @@ func (th Thresholds) withDefaults() Thresholds {
 //     fields.
 //
 // Since changes only with the state. LastProbe, LatencyMS and ClockOffsetS
-// always follow the result. Reason is the result's, except that a down
+// always follow the result. Auth follows a result that logged in and is
+// kept otherwise, so that one refused or failed probe does not forget that
+// a camera speaks Digest (the caller sets AuthAddr with it). Reason is the result's, except that a down
 // camera keeps the reason it went down for until it recovers, so that its
 // outage and its status agree.
 func Next(prev sharpeyes.Status, r probe.Result, now time.Time, th Thresholds) (sharpeyes.Status, *sharpeyes.Event) {
@@ -64,6 +66,9 @@ func Next(prev sharpeyes.Status, r probe.Result, now time.Time, th Thresholds) (
 	if r.ClockOffset != nil {
 		s := r.ClockOffset.Seconds()
 		next.ClockOffsetS = &s
+	}
+	if r.Auth != "" {
+		next.Auth = r.Auth
 	}
 	switch r.State {
 	case sharpeyes.StateDown:

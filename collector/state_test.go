@@ -132,3 +132,33 @@ func TestNextAlwaysTakesClockOffset(t *testing.T) {
 		t.Fatalf("clock offset %v kept from a probe without one", *got.ClockOffsetS)
 	}
 }
+
+func TestNextKeepsTheLastLoginScheme(t *testing.T) {
+	login := func(state sharpeyes.State, reason, auth string) probe.Result {
+		r := res(state, reason)
+		r.Auth = auth
+		return r
+	}
+	tests := []struct {
+		name string
+		prev string
+		r    probe.Result
+		want string
+	}{
+		{"digest login is learnt", "", login(up, "", sharpeyes.AuthDigest), sharpeyes.AuthDigest},
+		{"downgrade keeps digest", sharpeyes.AuthDigest, login(degraded, sharpeyes.ReasonAuthDowngrade, ""), sharpeyes.AuthDigest},
+		{"timeout keeps digest", sharpeyes.AuthDigest, login(down, sharpeyes.ReasonTimeout, ""), sharpeyes.AuthDigest},
+		{"refused credentials keep digest", sharpeyes.AuthDigest, login(degraded, sharpeyes.ReasonRTSP401, ""), sharpeyes.AuthDigest},
+		{"a digest login upgrades basic", sharpeyes.AuthBasic, login(up, "", sharpeyes.AuthDigest), sharpeyes.AuthDigest},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			prev := st(up, "", 0, 0)
+			prev.Auth = tt.prev
+			got, _ := collector.Next(prev, tt.r, now, collector.Thresholds{})
+			if got.Auth != tt.want {
+				t.Errorf("auth %q, want %q", got.Auth, tt.want)
+			}
+		})
+	}
+}

@@ -2,6 +2,8 @@ package collector
 
 import (
 	"context"
+	"net"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -61,9 +63,11 @@ func (c *Collector) probeOne(ctx context.Context, sr *shardRun, i int, cred shar
 	cam := sr.cams[i]
 	pctx, cancel := context.WithTimeout(ctx, c.o.ProbeTimeout)
 	defer cancel()
+	prev := prevOf(sr, cam.ID)
 	r := c.o.Probe(pctx, probe.Target{
 		Kind: cam.Probe, Host: strings.Trim(cam.Host, "[]"), Port: cam.Port, Path: cam.Path,
 		Username: cred.Username, Password: cred.Password, MaxClockDrift: c.o.MaxClockDrift,
+		RequireDigest: prev.Auth == sharpeyes.AuthDigest && prev.AuthAddr == authAddr(cam),
 	})
 	if ctx.Err() != nil {
 		sr.tainted.Store(true)
@@ -74,4 +78,11 @@ func (c *Collector) probeOne(ctx context.Context, sr *shardRun, i int, cred shar
 	if c.o.OnProbe != nil {
 		c.o.OnProbe(string(cam.Probe), r.Reason, r.Latency)
 	}
+}
+
+// authAddr is the address a camera's login is bound to, like its
+// credentials (SPEC "Camera record"): the Status.Auth learnt at another
+// host or port says nothing about the device now answering.
+func authAddr(cam *sharpeyes.Camera) string {
+	return net.JoinHostPort(strings.Trim(cam.Host, "[]"), strconv.Itoa(cam.Port))
 }

@@ -83,7 +83,8 @@ type HistoryConfig struct {
 type AuthConfig struct {
 	// MetricsPublic serves /metrics without a token. Default true.
 	MetricsPublic bool `yaml:"metrics_public"`
-	// DashboardPublic serves the dashboard page (GET /) without a token.
-	// Default true.
+	// DashboardPublic has no effect and is kept so that configs setting
+	// it load: the console's files always load without a token, and its
+	// data calls need a viewer token (SPEC "Auth").
 	DashboardPublic bool `yaml:"dashboard_public"`
 }

@@ -72,7 +72,8 @@ func (r addrRange) index(ip uint32) int {
 
 // connIndex returns the camera a connection was made to, from its local
 // address, or -1 when the address is not one of the fleet's (the listeners
-// are on 0.0.0.0, so 127.0.0.1 or another interface can reach them too).
+// are on 0.0.0.0, so 127.0.0.1, or with ListenAll another interface, can
+// reach them too).
 func (r addrRange) connIndex(c net.Conn) int {
 	a, ok := c.LocalAddr().(*net.TCPAddr)
 	if !ok {

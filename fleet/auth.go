@@ -22,6 +22,9 @@ type rtspStatic struct {
 	basicWant string // "user:password"
 	nonce     string
 	challenge []byte // the WWW-Authenticate header lines
+	// basicChallenge is the only challenge of a Basic-only fleet (see
+	// Fleet.SetBasicOnly), which accepts nothing but Basic.
+	basicChallenge []byte
 }
 
 func newRTSPStatic(cfg Config) rtspStatic {
@@ -30,8 +33,9 @@ func newRTSPStatic(cfg Config) rtspStatic {
 		nonce: rand.Text()}
 	s.challenge = []byte(`WWW-Authenticate: Digest realm="` + Realm + `", nonce="` + s.nonce +
 		`", qop="auth", algorithm=MD5` + "\r\n")
+	s.basicChallenge = []byte(`WWW-Authenticate: Basic realm="` + Realm + `"` + "\r\n")
 	if s.basic {
-		s.challenge = append(s.challenge, `WWW-Authenticate: Basic realm="`+Realm+`"`+"\r\n"...)
+		s.challenge = append(s.challenge, s.basicChallenge...)
 	}
 	return s
 }
@@ -43,9 +47,15 @@ func md5hex(s string) string {
 
 // authorized checks a request's Authorization header: Digest as RFC 2617
 // (MD5, with qop=auth or without qop as RFC 2069), or Basic when allowed.
-func (s *rtspStatic) authorized(method, uri, header string) bool {
+// A Basic-only fleet accepts Basic alone.
+func (s *rtspStatic) authorized(method, uri, header string, basicOnly bool) bool {
 	scheme, params, _ := strings.Cut(header, " ")
 	switch {
+	case strings.EqualFold(scheme, "Basic") && basicOnly:
+		got, err := base64.StdEncoding.DecodeString(strings.TrimSpace(params))
+		return err == nil && subtle.ConstantTimeCompare(got, []byte(s.basicWant)) == 1
+	case basicOnly:
+		return false
 	case strings.EqualFold(scheme, "Digest"):
 		d, ok := parseDigest(params)
 		return ok && s.checkDigest(method, uri, d)

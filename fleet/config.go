@@ -68,8 +68,13 @@ type Config struct {
 	// BaseIP is the first camera's loopback address (default 127.20.0.2);
 	// cameras count up from it, skipping host octets .0 and .255.
 	BaseIP string
-	// Ports of the shared listeners on 0.0.0.0; 0 lets the OS pick.
+	// Ports of the shared listeners; 0 lets the OS pick.
 	RTSPPort, ONVIFPort, TCPPort, HTTPPort int
+	// ListenAll takes connections from every interface. By default the
+	// listeners and reserved ports are tied to the loopback device (Linux
+	// SO_BINDTODEVICE "lo"): they take connections to 127.0.0.0/8 only, and
+	// nothing is served to the network.
+	ListenAll bool
 	// RefusedPort and BlackholePort are the reserved ports of refused and
 	// blackholed cameras; 0 lets the OS pick.
 	RefusedPort, BlackholePort int
@@ -82,8 +87,11 @@ type Config struct {
 	Lifecycles map[sharpeyes.Lifecycle]float64
 	// Username and Password, when Username is set, make RTSP require Digest
 	// (MD5, qop=auth) authentication; AllowBasic also accepts Basic.
+	// BasicOnly challenges with Basic alone and accepts nothing else, like
+	// a device that downgrades its clients (see Fleet.SetBasicOnly).
 	Username, Password string
 	AllowBasic         bool
+	BasicOnly          bool
 	SlowDelay          time.Duration // delay of slow cameras (default 1.5 s)
 	Drift              time.Duration // clock offset of drift cameras (default 1 h)
 	// ProbeTimeout is the collector timeout Expected assumes for slow
@@ -148,6 +156,9 @@ func (c Config) validate() error {
 		if d < 0 {
 			return fmt.Errorf("%s: %v is negative", name, d)
 		}
+	}
+	if c.BasicOnly && c.Username == "" {
+		return fmt.Errorf("username: is required with basic_only")
 	}
 	if c.Password != "" && c.Username == "" {
 		return fmt.Errorf("username: is required when a password is set")

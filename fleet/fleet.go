@@ -6,7 +6,9 @@
 // protocol on 0.0.0.0 (a listener on 127.0.0.1 cannot accept connections to
 // other 127.x addresses), and each accepted connection finds its camera from
 // its local address, so 100,000 cameras cost a handful of file descriptors.
-// Connections to an address outside the fleet are closed at once.
+// The listeners are tied to the loopback device (unless Config.ListenAll),
+// so they take connections to 127.0.0.0/8 only and serve nothing to the
+// network; connections to an address outside the fleet are closed at once.
 //
 // Protocols: RTSP/1.0 (OPTIONS, DESCRIBE, SETUP, PLAY, GET_PARAMETER,
 // TEARDOWN, optional Digest/Basic auth), ONVIF device service over HTTP
@@ -39,8 +41,9 @@ var (
 	ErrPortBehavior  = errors.New("refused and blackhole are fixed at start")
 )
 
-// Ports are the ports a fleet serves on (RTSP, ONVIF, TCP, HTTP, all on
-// 0.0.0.0) and the reserved ports of refused and blackholed cameras.
+// Ports are the ports a fleet serves on (RTSP, ONVIF, TCP, HTTP, on the
+// loopback device unless Config.ListenAll) and the reserved ports of
+// refused and blackholed cameras.
 type Ports struct {
 	RTSP, ONVIF, TCP, HTTP int
 	Refused, Blackhole     int
@@ -55,8 +58,11 @@ type Fleet struct {
 	byID  map[string]int
 	beh   []atomic.Int32 // behaviour code per camera
 	hits  []atomic.Int64
-	ports Ports
-	rtsp  rtspStatic
+	// authSeen counts requests that carried an Authorization header.
+	authSeen  []atomic.Int64
+	basicOnly atomic.Bool
+	ports     Ports
+	rtsp      rtspStatic
 
 	listeners []net.Listener
 	servers   []*http.Server
@@ -98,6 +104,7 @@ func Start(ctx context.Context, cfg Config) (*Fleet, error) {
 		return nil, err
 	}
 	f.rtsp = newRTSPStatic(cfg)
+	f.basicOnly.Store(cfg.BasicOnly)
 	f.serve()
 	go func() { // not in wg: it may be the one calling Close
 		select {
@@ -119,6 +126,7 @@ func (f *Fleet) build(p plan) error {
 	f.byID = make(map[string]int, len(f.cams))
 	f.beh = make([]atomic.Int32, len(f.cams))
 	f.hits = make([]atomic.Int64, len(f.cams))
+	f.authSeen = make([]atomic.Int64, len(f.cams))
 	for i := range f.cams {
 		if err := f.cams[i].Normalize(); err != nil {
 			return fmt.Errorf("fleet inventory: camera %d: %w", i, err)
@@ -231,6 +239,24 @@ func (f *Fleet) Hits(id string) int64 {
 	}
 	return f.hits[i].Load()
 }
+
+// AuthRequests returns how many requests to a camera (RTSP, ONVIF or HTTP)
+// carried an Authorization header since start, whatever its scheme and
+// whether it was accepted; 0 for an unknown id. Tests use it to prove at the
+// socket that no credentials were sent.
+func (f *Fleet) AuthRequests(id string) int64 {
+	i, ok := f.byID[id]
+	if !ok {
+		return 0
+	}
+	return f.authSeen[i].Load()
+}
+
+// SetBasicOnly switches the fleet's RTSP authentication between its
+// configured Digest challenge and a Basic-only one (which accepts Basic
+// alone), from the next request on: a camera that logged a client in with
+// Digest and then asks for Basic, as an impostor on its address would.
+func (f *Fleet) SetBasicOnly(on bool) { f.basicOnly.Store(on) }
 
 // ResetHits sets every camera's hit count to zero.
 func (f *Fleet) ResetHits() {

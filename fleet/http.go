@@ -75,6 +75,9 @@ func (f *Fleet) httpCamera(w http.ResponseWriter, r *http.Request) (int, Behavio
 	if hc.requests++; hc.requests > 1 {
 		f.hits[hc.idx].Add(1)
 	}
+	if r.Header.Get("Authorization") != "" {
+		f.authSeen[hc.idx].Add(1)
+	}
 	b := f.behaviorAt(hc.idx)
 	switch b {
 	case Silent, Garbage, Reset, Refused, Blackhole:

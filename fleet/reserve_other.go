@@ -11,7 +11,7 @@ import (
 // reservePort picks a port by listening on it and closing: connects to it
 // are refused, but another process could take it later. Linux builds hold
 // the port instead (reserve_linux.go).
-func reservePort(port int) (int, func() error, error) {
+func reservePort(port int, _ bool) (int, func() error, error) {
 	ln, err := net.Listen("tcp4", "0.0.0.0:"+strconv.Itoa(port))
 	if err != nil {
 		return 0, nil, fmt.Errorf("listen: %w", err)
@@ -25,4 +25,6 @@ func reservePort(port int) (int, func() error, error) {
 
 // blackholePort falls back to a refused port: dropping SYNs with a full
 // accept queue is Linux behaviour.
-func blackholePort(port int) (int, func() error, error) { return reservePort(port) }
+func blackholePort(port int, loopback bool) (int, func() error, error) {
+	return reservePort(port, loopback)
+}

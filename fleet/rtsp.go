@@ -54,6 +54,9 @@ func (f *Fleet) serveRTSP(c net.Conn, idx int) {
 			}
 			return
 		}
+		if rc.req.auth != "" {
+			f.authSeen[idx].Add(1)
+		}
 		b := f.behaviorAt(idx)
 		switch b {
 		case Reset, Refused, Blackhole:

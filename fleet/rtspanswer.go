@@ -30,7 +30,7 @@ func (f *Fleet) respond(rc *rtspConn, b Behavior, idx int) []byte {
 		return append(appendStatus(out, 200, req.cseq), "Public: "+publicMethods+"\r\n\r\n"...)
 	case req.method == "":
 		return simple(out, 501, req.cseq)
-	case f.rtsp.auth && !f.rtsp.authorized(req.method, req.uri, req.auth):
+	case f.rtsp.auth && !f.rtsp.authorized(req.method, req.uri, req.auth, f.basicOnly.Load()):
 		return f.challenge(out, req.cseq)
 	}
 	want, got := uriPath(f.cams[idx].Path), uriPath(req.uri)
@@ -64,9 +64,14 @@ func simple(out []byte, code int, cseq string) []byte {
 	return append(appendStatus(out, code, cseq), "\r\n"...)
 }
 
-// challenge renders a 401 with the Digest (and maybe Basic) challenge.
+// challenge renders a 401 with the Digest (and maybe Basic) challenge, or
+// the Basic one alone when the fleet is Basic-only.
 func (f *Fleet) challenge(out []byte, cseq string) []byte {
-	out = append(appendStatus(out, 401, cseq), f.rtsp.challenge...)
+	ch := f.rtsp.challenge
+	if f.basicOnly.Load() {
+		ch = f.rtsp.basicChallenge
+	}
+	out = append(appendStatus(out, 401, cseq), ch...)
 	return append(out, "\r\n"...)
 }
 

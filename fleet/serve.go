@@ -8,16 +8,26 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"syscall"
 	"time"
 )
 
-// listen opens the four shared listeners on 0.0.0.0 and reserves the
-// refused and blackhole ports.
+// listen opens the four shared listeners on 0.0.0.0, tied to the loopback
+// device unless ListenAll, and reserves the refused and blackhole ports.
 func (f *Fleet) listen(ctx context.Context) error {
 	// No TCP keep-alive on accepted connections: probes are short, and its
 	// four setsockopt calls per connection are a measurable share of an
 	// exchange.
 	lc := net.ListenConfig{KeepAlive: -1}
+	if !f.cfg.ListenAll {
+		lc.Control = func(_, _ string, c syscall.RawConn) error {
+			var err error
+			if cerr := c.Control(func(fd uintptr) { err = bindLoopback(fd) }); cerr != nil {
+				return cerr
+			}
+			return err
+		}
+	}
 	for _, l := range []struct {
 		name string
 		port *int
@@ -30,13 +40,13 @@ func (f *Fleet) listen(ctx context.Context) error {
 		*l.port = ln.Addr().(*net.TCPAddr).Port
 	}
 	f.ports = Ports{RTSP: f.cfg.RTSPPort, ONVIF: f.cfg.ONVIFPort, TCP: f.cfg.TCPPort, HTTP: f.cfg.HTTPPort}
-	port, release, err := reservePort(f.cfg.RefusedPort)
+	port, release, err := reservePort(f.cfg.RefusedPort, !f.cfg.ListenAll)
 	if err != nil {
 		return fmt.Errorf("fleet refused port: %w", err)
 	}
 	f.reserved = append(f.reserved, release)
 	f.ports.Refused = port
-	port, release, err = blackholePort(f.cfg.BlackholePort)
+	port, release, err = blackholePort(f.cfg.BlackholePort, !f.cfg.ListenAll)
 	if err != nil {
 		return fmt.Errorf("fleet blackhole port: %w", err)
 	}

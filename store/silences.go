@@ -73,21 +73,76 @@ func (s *Store) Silence(ctx context.Context, id string) (sharpeyes.Silence, erro
 	return sl, nil
 }
 
+// ErrLimit is returned when a write would pass a cap on what the store
+// keeps (the active silences: CreateSilenceLimited).
+var ErrLimit = errors.New("limit reached")
+
 // CreateSilence stores a new silence, or returns ErrExists when its id is
-// taken.
+// taken. It sets no cap on the number of silences: the API uses
+// CreateSilenceLimited.
 func (s *Store) CreateSilence(ctx context.Context, sl sharpeyes.Silence) error {
+	return s.CreateSilenceLimited(ctx, sl, time.Time{}, 0)
+}
+
+// CreateSilenceLimited stores a new silence unless its id is taken
+// (ErrExists) or limit silences (limit > 0) have not ended at now
+// (ErrLimit): silences in force and those scheduled count, ended ones
+// (kept for reports) do not. The count and the write are one optimistic
+// transaction, so concurrent creates cannot pass the cap together.
+func (s *Store) CreateSilenceLimited(ctx context.Context, sl sharpeyes.Silence, now time.Time, limit int) error {
 	raw, err := json.Marshal(sl)
 	if err != nil {
 		return fmt.Errorf("encode silence %q: %w", sl.ID, err)
 	}
-	added, err := s.rdb.HSetNX(ctx, keySilences, sl.ID, raw).Result()
-	if err != nil {
+	if limit <= 0 {
+		added, err := s.rdb.HSetNX(ctx, keySilences, sl.ID, raw).Result()
+		if err != nil {
+			return fmt.Errorf("create silence %q: %w", sl.ID, err)
+		}
+		if !added {
+			return fmt.Errorf("silence %q: %w", sl.ID, ErrExists)
+		}
+		return nil
+	}
+	create := func(tx *redis.Tx) error {
+		all, err := tx.HGetAll(ctx, keySilences).Result()
+		if err != nil {
+			return err
+		}
+		if _, taken := all[sl.ID]; taken {
+			return fmt.Errorf("silence %q: %w", sl.ID, ErrExists)
+		}
+		active := 0
+		for id, v := range all {
+			var end struct {
+				End time.Time `json:"end"`
+			}
+			if err := json.Unmarshal([]byte(v), &end); err != nil {
+				return fmt.Errorf("decode silence %q: %w", id, err)
+			}
+			if end.End.After(now) {
+				active++
+			}
+		}
+		if active >= limit {
+			return fmt.Errorf("%d silences are active or scheduled, the most allowed: end one first: %w", limit, ErrLimit)
+		}
+		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			p.HSet(ctx, keySilences, sl.ID, raw)
+			return nil
+		})
+		return err
+	}
+	for range 20 { // another create or delete between the read and the write: read again
+		err = s.rdb.Watch(ctx, create, keySilences)
+		if !errors.Is(err, redis.TxFailedErr) {
+			break
+		}
+	}
+	if err != nil && !errors.Is(err, ErrExists) && !errors.Is(err, ErrLimit) {
 		return fmt.Errorf("create silence %q: %w", sl.ID, err)
 	}
-	if !added {
-		return fmt.Errorf("silence %q: %w", sl.ID, ErrExists)
-	}
-	return nil
+	return err
 }
 
 // PutSilence replaces a stored silence (used to end one early), or returns

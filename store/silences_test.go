@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -64,5 +66,41 @@ func TestPutSilenceEndsOneButNeverRevivesADeletedOne(t *testing.T) {
 	}
 	if err := s.PutSilence(ctx, sl); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("put after delete: got %v, want ErrNotFound", err)
+	}
+}
+
+func TestConcurrentSilenceCreatesNeverPassTheCap(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	now := time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)
+	ended := sharpeyes.Silence{ID: "ended", Region: "荷塘区", Start: now.Add(-2 * time.Hour), End: now.Add(-time.Hour)}
+	if err := s.CreateSilence(ctx, ended); err != nil {
+		t.Fatal(err)
+	}
+	const limit, tries = 5, 20
+	errs := make(chan error, tries)
+	var wg sync.WaitGroup
+	for i := range tries {
+		wg.Go(func() {
+			sl := sharpeyes.Silence{ID: fmt.Sprintf("s%02d", i), CameraID: "cam1", Start: now, End: now.Add(time.Hour)}
+			errs <- s.CreateSilenceLimited(ctx, sl, now, limit)
+		})
+	}
+	wg.Wait()
+	close(errs)
+	created := 0
+	for err := range errs {
+		switch {
+		case err == nil:
+			created++
+		case !errors.Is(err, store.ErrLimit):
+			t.Errorf("create: %v, want nil or ErrLimit", err)
+		}
+	}
+	if created != limit {
+		t.Errorf("%d silences created under a cap of %d (the ended one does not count)", created, limit)
+	}
+	if err := s.CreateSilenceLimited(ctx, ended, now, limit); !errors.Is(err, store.ErrExists) {
+		t.Errorf("taken id: got %v, want ErrExists", err)
 	}
 }

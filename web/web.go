@@ -1,7 +1,8 @@
 // Package web serves the dashboard: one HTML page with its script and style
 // embedded in the binary, so it works on an isolated network (no CDN). The
 // page reads the JSON API with the bearer token the user enters, kept in the
-// browser's localStorage.
+// tab's sessionStorage; the files themselves need no token (the router
+// serves them to anyone, so that the page can load and ask for one).
 package web
 
 import (

@@ -43,6 +43,11 @@ type Target struct {
 	// Username and Password are sent only to RTSP servers that ask for them;
 	// they are never logged and never put in a Result or an error.
 	Username, Password string
+	// RequireDigest refuses Basic authentication: the camera's last
+	// successful login used Digest, so a Basic-only challenge (an impostor
+	// on its address, or someone in the path) gets no credentials and the
+	// probe ends degraded auth_downgrade.
+	RequireDigest bool
 	// MaxClockDrift is the ONVIF clock offset beyond which the camera is
 	// degraded with clock_drift: 0 means DefaultMaxClockDrift, a negative
 	// value turns the check off.
@@ -65,6 +70,10 @@ type Result struct {
 	Latency time.Duration
 	// Detail is a short human text without secrets.
 	Detail string
+	// Auth is the scheme of a successful login (sharpeyes.AuthDigest or
+	// sharpeyes.AuthBasic): credentials were sent and the device did not
+	// refuse them. It is "" when none were sent or they were refused.
+	Auth string
 	// ClockOffset is device time minus our time (onvif only).
 	ClockOffset *time.Duration
 	// Steps are the stages of the probe, for `sharpeyes probe` output.

@@ -16,6 +16,12 @@ import (
 // SHA-256, SHA-512-256; qop auth, auth-int or none; the strongest offered)
 // when the target has credentials.
 //
+// With t.RequireDigest (the camera's last login used Digest) a 401 whose
+// only answerable challenge is Basic gets no credentials and is degraded
+// auth_downgrade: Basic would send the password in clear to whoever now
+// answers on the camera's address. Result.Auth names the scheme of a
+// successful login.
+//
 // Verdicts: a DESCRIBE 200 whose SDP has an m=video line is up; without one
 // it is degraded no_video. 401 is degraded rtsp_401 (credentials refused,
 // none configured, or no scheme we speak), 404 degraded rtsp_404, 5xx
@@ -31,6 +37,18 @@ func RTSP(ctx context.Context, t Target) Result {
 	rec := newRecorder(t.Password)
 	s := rtspPool.Get().(*rtspSession)
 	defer s.release()
+	res := s.probe(ctx, &rec, t)
+	if s.loggedIn {
+		res.Auth = sharpeyes.AuthDigest
+		if s.auth.ch.basic {
+			res.Auth = sharpeyes.AuthBasic
+		}
+	}
+	return res
+}
+
+// probe runs the exchange of RTSP on s.
+func (s *rtspSession) probe(ctx context.Context, rec *recorder, t Target) Result {
 	if err := s.init(t); err != nil {
 		return rec.fail("target", err, ReasonProbeError)
 	}
@@ -38,16 +56,16 @@ func RTSP(ctx context.Context, t Target) Result {
 		return rec.fail("connect", err, sharpeyes.ReasonUnreachable)
 	}
 	rec.step("connect", true, s.addr)
-	if err := s.request(ctx, &rec, "OPTIONS"); err != nil {
-		return s.fail(&rec, "OPTIONS", err)
+	if err := s.request(ctx, rec, "OPTIONS"); err != nil {
+		return s.fail(rec, "OPTIONS", err)
 	}
 	// Only a 401 stops here; a device that dislikes OPTIONS may still
 	// describe its stream.
 	if s.resp.StatusCode == 401 {
 		return rec.end(s.verdict("OPTIONS"), sharpeyes.ReasonBadResponse)
 	}
-	if err := s.request(ctx, &rec, "DESCRIBE"); err != nil {
-		return s.fail(&rec, "DESCRIBE", err)
+	if err := s.request(ctx, rec, "DESCRIBE"); err != nil {
+		return s.fail(rec, "DESCRIBE", err)
 	}
 	if err := s.verdict("DESCRIBE"); err != nil {
 		return rec.end(err, sharpeyes.ReasonBadResponse)
@@ -66,16 +84,19 @@ func RTSP(ctx context.Context, t Target) Result {
 // rtspSession is one probe's connection and buffers. Sessions are pooled so
 // that a sweep reuses buffers instead of allocating them per camera.
 type rtspSession struct {
-	conn      net.Conn
-	br        *bufio.Reader
-	wbuf      []byte
-	resp      Response
-	addr, url string
-	cseq      int
-	auth      authState
-	authOn    bool // auth.ch is set and sent with every request
-	answered  bool // the device sent at least one response
-	closed    bool // the last response said Connection: close
+	conn       net.Conn
+	br         *bufio.Reader
+	wbuf       []byte
+	resp       Response
+	addr, url  string
+	cseq       int
+	auth       authState
+	authOn     bool // auth.ch is set and sent with every request
+	loggedIn   bool // a request with credentials got an answer other than 401
+	digestOnly bool // Target.RequireDigest: never answer a Basic challenge
+	downgrade  bool // a Basic challenge was refused because of digestOnly
+	answered   bool // the device sent at least one response
+	closed     bool // the last response said Connection: close
 }
 
 var rtspPool = sync.Pool{New: func() any {
@@ -97,6 +118,7 @@ func (s *rtspSession) init(t Target) error {
 	s.url = "rtsp://" + addr + slashed(t.Path, "/")
 	s.addr = s.url[len("rtsp://") : len("rtsp://")+len(addr)]
 	s.auth.user, s.auth.pass = t.Username, t.Password
+	s.digestOnly = t.RequireDigest
 	return nil
 }
 
@@ -146,6 +168,9 @@ func (s *rtspSession) request(ctx context.Context, rec *recorder, method string)
 		if err := s.roundTrip(method); err != nil {
 			return err
 		}
+		if sentAuth {
+			s.loggedIn = s.resp.StatusCode != 401
+		}
 		if s.resp.StatusCode != 401 || attempt > 0 || !s.takeChallenge(sentAuth) {
 			rec.step(method, s.resp.StatusCode/100 == 2, statusText(&s.resp))
 			return nil
@@ -163,6 +188,13 @@ func (s *rtspSession) takeChallenge(sentAuth bool) bool {
 	}
 	ch, ok := pickChallenge(s.resp.Values("WWW-Authenticate"))
 	if !ok || (sentAuth && !ch.stale) {
+		return false
+	}
+	if ch.basic && s.digestOnly {
+		// The strongest challenge we can answer is Basic: sending the
+		// password in clear to a camera that used Digest before would
+		// hand it to whoever now answers on its address.
+		s.downgrade = true
 		return false
 	}
 	s.auth.ch, s.auth.nc, s.authOn = ch, 0, true
@@ -204,6 +236,8 @@ func (s *rtspSession) verdict(method string) error {
 	switch {
 	case code/100 == 2:
 		return nil
+	case code == 401 && s.downgrade:
+		return failure(sharpeyes.ReasonAuthDowngrade, method+": Basic authentication refused, credentials not sent: this camera logged in with Digest before")
 	case code == 401 && s.authOn:
 		return failure(sharpeyes.ReasonRTSP401, method+": credentials refused ("+status+")")
 	case code == 401 && s.auth.user == "" && s.auth.pass == "":

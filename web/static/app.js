@@ -6,11 +6,15 @@ const REFRESH_MS = 15000;
 const TITLE = document.title;
 const TOKEN_KEY = "sharpeyes.token";
 
+// The token lives in sessionStorage: it is gone when the tab closes, and a
+// token an older version kept in localStorage is removed.
+const tokenStore = window.sessionStorage;
+try { window.localStorage.removeItem(TOKEN_KEY); } catch (_) { /* storage disabled */ }
 const tokenInput = $("#token");
-tokenInput.value = localStorage.getItem(TOKEN_KEY) || "";
+tokenInput.value = tokenStore.getItem(TOKEN_KEY) || "";
 $("#auth").addEventListener("submit", (e) => {
   e.preventDefault();
-  localStorage.setItem(TOKEN_KEY, tokenInput.value.trim());
+  tokenStore.setItem(TOKEN_KEY, tokenInput.value.trim());
   refresh();
 });
 
@@ -20,7 +24,7 @@ class ApiError extends Error {
 
 async function api(path) {
   const headers = { Accept: "application/json" };
-  const t = localStorage.getItem(TOKEN_KEY);
+  const t = tokenStore.getItem(TOKEN_KEY);
   if (t) headers.Authorization = "Bearer " + t;
   let r;
   try {
@@ -64,6 +68,7 @@ const REASONS = {
   timeout: "超时", refused: "拒绝连接", unreachable: "不可达", dns: "域名解析失败",
   rtsp_401: "视频认证失败", rtsp_404: "视频路径不存在", rtsp_5xx: "视频服务错误",
   bad_response: "响应异常", clock_drift: "时钟偏差", no_video: "无视频",
+  auth_downgrade: "拒绝降级认证",
 };
 
 // ---- DOM helpers ----
@@ -182,7 +187,7 @@ function showProblem(errors) {
   const down = errors.find((e) => e.status === 0);
   $("#auth").classList.toggle("attention", !!auth);
   if (auth && auth.status === 401) {
-    banner.textContent = localStorage.getItem(TOKEN_KEY)
+    banner.textContent = tokenStore.getItem(TOKEN_KEY)
       ? "The saved API token was rejected: enter a valid one at the top right and press Save. 令牌无效，请重新输入并保存。"
       : "This server needs an API token: enter it at the top right and press Save. 需要API令牌：请在右上角输入令牌并保存。";
     if (document.activeElement === document.body) tokenInput.focus();
