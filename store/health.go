@@ -53,13 +53,31 @@ func PolicyMayEvict(policy string) bool {
 	return strings.HasPrefix(policy, "allkeys-") || strings.HasPrefix(policy, "volatile-")
 }
 
+// Where the maxmemory-policy is read from, learnt on the first check:
+// CONFIG GET, else INFO memory, else nowhere (both refused).
+const (
+	policyFromConfig int32 = iota
+	policyFromInfo
+	policyUnreadable
+)
+
+// errPolicyUnreadable is CheckEviction's answer once both ways to read
+// the policy were refused.
+var errPolicyUnreadable = errors.New("redis maxmemory-policy: CONFIG GET and INFO memory were refused")
+
 // CheckEviction returns an *EvictionError when a Redis node's
 // maxmemory-policy may evict keys (on a Cluster, any primary's), nil when
 // none may, and another error when the policy cannot be read (CONFIG
-// disabled and INFO refused, or Redis unreachable).
+// disabled and INFO refused, or Redis unreachable). A Redis that refused a
+// way of reading it is not asked that way again, and its refusals are not
+// counted as Redis errors (see OnError).
 func (s *Store) CheckEviction(ctx context.Context) error {
+	if s.policySource.Load() == policyUnreadable {
+		return errPolicyUnreadable
+	}
+	ctx = context.WithValue(ctx, expectRefusalKey{}, true)
 	check := func(ctx context.Context, c redis.UniversalClient) error {
-		policy, err := maxmemoryPolicy(ctx, c)
+		policy, err := s.maxmemoryPolicy(ctx, c)
 		if err != nil {
 			return err
 		}
@@ -76,17 +94,26 @@ func (s *Store) CheckEviction(ctx context.Context) error {
 
 // maxmemoryPolicy reads the policy with CONFIG GET or, where CONFIG is
 // disabled or renamed (managed Redis), from INFO memory.
-func maxmemoryPolicy(ctx context.Context, c redis.UniversalClient) (string, error) {
-	cfg, cerr := c.ConfigGet(ctx, "maxmemory-policy").Result()
-	if p := cfg["maxmemory-policy"]; cerr == nil && p != "" {
-		return p, nil
-	}
-	if kindOf(cerr) == ErrUnavailable {
-		return "", fmt.Errorf("redis config get maxmemory-policy: %w", cerr)
+func (s *Store) maxmemoryPolicy(ctx context.Context, c redis.UniversalClient) (string, error) {
+	var cerr error
+	if s.policySource.Load() == policyFromConfig {
+		var cfg map[string]string
+		cfg, cerr = c.ConfigGet(ctx, "maxmemory-policy").Result()
+		if p := cfg["maxmemory-policy"]; cerr == nil && p != "" {
+			return p, nil
+		}
+		if kindOf(cerr) != nil {
+			return "", fmt.Errorf("redis config get maxmemory-policy: %w", cerr)
+		}
+		s.policySource.Store(policyFromInfo)
 	}
 	info, ierr := c.Info(ctx, "memory").Result()
+	if kindOf(ierr) != nil {
+		return "", fmt.Errorf("redis info memory: %w", ierr)
+	}
 	if ierr != nil {
-		return "", fmt.Errorf("redis maxmemory-policy: config get: %v; info memory: %w", cerr, ierr)
+		s.policySource.Store(policyUnreadable)
+		return "", fmt.Errorf("%w: config get: %v; info memory: %w", errPolicyUnreadable, cerr, ierr)
 	}
 	sc := bufio.NewScanner(strings.NewReader(info))
 	for sc.Scan() {
@@ -94,5 +121,6 @@ func maxmemoryPolicy(ctx context.Context, c redis.UniversalClient) (string, erro
 			return v, nil
 		}
 	}
-	return "", errors.New("redis maxmemory-policy: config get refused and info memory has no maxmemory_policy field")
+	s.policySource.Store(policyUnreadable)
+	return "", fmt.Errorf("%w (info memory has no maxmemory_policy field)", errPolicyUnreadable)
 }

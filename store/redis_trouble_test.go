@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/sharpeyes/sharpeyes"
@@ -94,5 +95,25 @@ func TestCheckEvictionOfAStoppedRedisIsUnavailable(t *testing.T) {
 	srv.Stop()
 	if err := s.CheckEviction(context.Background()); !errors.Is(err, store.ErrUnavailable) {
 		t.Fatalf("check of a stopped redis: %v, want ErrUnavailable", err)
+	}
+}
+
+// A managed Redis that refuses CONFIG and INFO leaves the policy unknown:
+// the check says so every time, without asking again or counting the
+// refusals as Redis errors.
+func TestCheckEvictionOfARedisRefusingConfigAndInfo(t *testing.T) {
+	srv := redistest.Start(t, redistest.Args("--rename-command", "CONFIG", "", "--rename-command", "INFO", ""))
+	s := store.New(srv.Client())
+	var errs atomic.Int64
+	s.OnError(func(error) { errs.Add(1) })
+	for range 2 {
+		err := s.CheckEviction(context.Background())
+		var ev *store.EvictionError
+		if err == nil || errors.As(err, &ev) || errors.Is(err, store.ErrUnavailable) {
+			t.Fatalf("check: %v, want an error saying the policy cannot be read", err)
+		}
+	}
+	if n := errs.Load(); n != 0 {
+		t.Fatalf("%d refusals counted as redis errors, want 0", n)
 	}
 }

@@ -39,6 +39,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -86,6 +87,8 @@ type Store struct {
 	now       func() time.Time
 	eventsMax int64
 	probeKey  string // see ProbeWrite
+	// policySource says how CheckEviction reads the policy.
+	policySource atomic.Int32
 }
 
 // New returns a Store over an open client, keeping at most EventsCap
