@@ -17,6 +17,10 @@ import (
 // /readyz answer 503 rather than hang the orchestrator's probe.
 const readyTimeout = 2 * time.Second
 
+// fullWindow is how long a write refused with OOM keeps /readyz at "redis
+// full" although the write probe passed.
+const fullWindow = 30 * time.Second
+
 // healthStatus is the body of /healthz and /readyz.
 type healthStatus struct {
 	Status string `json:"status"`
@@ -85,6 +89,9 @@ func redisReady(ctx context.Context, s *store.Store) (reason string, err error) 
 			return "redis unreachable", err
 		}
 		return "redis refuses writes", err
+	}
+	if s.RecentlyFull(fullWindow) {
+		return "redis full", errors.New("redis refused a write with OOM within " + fullWindow.String())
 	}
 	err = s.CheckEviction(ctx)
 	var ev *store.EvictionError

@@ -36,6 +36,15 @@ func (s *Store) ProbeWrite(ctx context.Context) error {
 	return nil
 }
 
+// RecentlyFull reports whether Redis refused a write of this Store with
+// OOM within the last window. A full Redis frees a little memory now and
+// then (a connection's buffers, an expired lease), enough for the tiny
+// write of ProbeWrite but not for an import: readiness looks at both.
+func (s *Store) RecentlyFull(window time.Duration) bool {
+	last := s.lastFull.Load()
+	return last != 0 && time.Since(time.Unix(0, last)) < window
+}
+
 // EvictionError is a Redis whose maxmemory-policy lets it delete keys when
 // memory runs out: the camera inventory would vanish silently.
 type EvictionError struct{ Policy string }

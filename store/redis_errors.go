@@ -6,7 +6,9 @@ import (
 	"io"
 	"net"
 	"strings"
+	"sync/atomic"
 	"syscall"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/redis/go-redis/v9/maintnotifications"
@@ -114,18 +116,26 @@ func withKind(kind, err error) error {
 // its client) can be told apart by errors.Is without go-redis. A
 // transaction aborted by an OOM reply of one of its commands (EXECABORT)
 // is marked as the command's error is.
-type classifyHook struct{}
+// It also notes the time of the last OOM refusal for Store.RecentlyFull.
+type classifyHook struct{ lastFull *atomic.Int64 }
 
 func (classifyHook) DialHook(next redis.DialHook) redis.DialHook { return next }
 
-func (classifyHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+func (h classifyHook) mark(kind, err error) error {
+	if kind == ErrFull {
+		h.lastFull.Store(time.Now().UnixNano())
+	}
+	return withKind(kind, err)
+}
+
+func (h classifyHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 	return func(ctx context.Context, cmd redis.Cmder) error {
 		err := next(ctx, cmd)
-		return withKind(kindOf(err), err)
+		return h.mark(kindOf(err), err)
 	}
 }
 
-func (classifyHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+func (h classifyHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
 	return func(ctx context.Context, cmds []redis.Cmder) error {
 		err := next(ctx, cmds)
 		var first error
@@ -142,6 +152,6 @@ func (classifyHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Pr
 		if kind := kindOf(err); kind != nil {
 			first = kind
 		}
-		return withKind(first, err)
+		return h.mark(first, err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/sharpeyes/sharpeyes"
 	"github.com/sharpeyes/sharpeyes/internal/redistest"
@@ -44,9 +45,15 @@ func TestFullRedisGivesErrFull(t *testing.T) {
 		t.Fatalf("write probe of an empty redis: %v", err)
 	}
 	srv.Fill()
+	if s.RecentlyFull(time.Minute) {
+		t.Fatal("recently full before any refused write of the store")
+	}
 	_, err := s.PutMany(ctx, []sharpeyes.Camera{cam("a", "x"), cam("b", "x")})
 	if !errors.Is(err, store.ErrFull) {
 		t.Fatalf("put many into a full redis: %v, want ErrFull", err)
+	}
+	if !s.RecentlyFull(time.Minute) {
+		t.Fatal("a write refused with OOM does not count as recently full")
 	}
 	if err := s.Create(ctx, cam("c", "x")); !errors.Is(err, store.ErrFull) {
 		t.Fatalf("create in a full redis: %v, want ErrFull", err)

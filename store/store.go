@@ -89,14 +89,17 @@ type Store struct {
 	probeKey  string // see ProbeWrite
 	// policySource says how CheckEviction reads the policy.
 	policySource atomic.Int32
+	// lastFull is when Redis last refused a write with OOM (unix ns).
+	lastFull atomic.Int64
 }
 
 // New returns a Store over an open client, keeping at most EventsCap
 // events until SetEventsMax says otherwise. It adds a hook to rdb that
 // marks failed commands with ErrUnavailable or ErrFull.
 func New(rdb redis.UniversalClient) *Store {
-	rdb.AddHook(classifyHook{})
-	return &Store{rdb: rdb, now: time.Now, eventsMax: EventsCap, probeKey: newWriteProbeKey()}
+	s := &Store{rdb: rdb, now: time.Now, eventsMax: EventsCap, probeKey: newWriteProbeKey()}
+	rdb.AddHook(classifyHook{lastFull: &s.lastFull})
+	return s
 }
 
 // SetEventsMax bounds the events stream (config history.events_max): each

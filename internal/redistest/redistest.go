@@ -147,11 +147,13 @@ func (s *Server) Client() *redis.Client {
 // Fill writes junk keys until Redis refuses even a tiny write with OOM, for
 // a server started with Args("--maxmemory", "2mb", "--maxmemory-policy",
 // "noeviction"). It fails the test when Redis never fills (no maxmemory) or
-// fails otherwise. Whatever a test writes afterwards is refused.
+// fails otherwise. Whatever a test writes afterwards is refused. Its
+// connection stays open until the test ends: closing it would free the
+// connection's buffers, room enough for small writes.
 func (s *Server) Fill() {
 	s.tb.Helper()
-	rdb := redis.NewClient(&redis.Options{Addr: s.Addr})
-	defer rdb.Close()
+	rdb := redis.NewClient(&redis.Options{Addr: s.Addr, PoolSize: 1})
+	s.tb.Cleanup(func() { rdb.Close() })
 	ctx := context.Background()
 	// Large values first to get close fast, then tiny ones: a large one
 	// fails while a smaller write would still fit.
