@@ -63,6 +63,10 @@ var statusTable = []struct {
 	status int
 	code   string
 }{
+	// Redis trouble first: a failed write of a missing camera is Redis's
+	// fault, not the client's.
+	{store.ErrUnavailable, http.StatusServiceUnavailable, "redis_unavailable"},
+	{store.ErrFull, http.StatusServiceUnavailable, "redis_full"},
 	{store.ErrNotFound, http.StatusNotFound, "not_found"},
 	{store.ErrExists, http.StatusConflict, "conflict"},
 	{store.ErrLimit, http.StatusConflict, "limit_reached"},
@@ -75,6 +79,13 @@ var statusTable = []struct {
 	{errForeignOrigin, http.StatusForbidden, "forbidden"},
 	{errMediaType, http.StatusUnsupportedMediaType, "unsupported_media_type"},
 	{errTooManyBadTokens, http.StatusTooManyRequests, "too_many_requests"},
+}
+
+// redisMessages replace the text of Redis errors, which names addresses
+// and the client library's internals: the cause goes to the log.
+var redisMessages = map[error]string{
+	store.ErrUnavailable: "the database (Redis) cannot be reached; try again later",
+	store.ErrFull:        "the database (Redis) is out of memory (maxmemory reached) and refuses writes; reads still work",
 }
 
 // statusClientClosed is what the log shows when the client went away before
@@ -102,9 +113,13 @@ func classify(err error) (status int, d errorDetail, internal bool) {
 		return statusClientClosed, errorDetail{Code: "canceled", Message: "request canceled"}, false
 	}
 	for _, e := range statusTable {
-		if errors.Is(err, e.target) {
-			return e.status, errorDetail{Code: e.code, Message: err.Error()}, false
+		if !errors.Is(err, e.target) {
+			continue
 		}
+		if msg, ok := redisMessages[e.target]; ok {
+			return e.status, errorDetail{Code: e.code, Message: msg}, false
+		}
+		return e.status, errorDetail{Code: e.code, Message: err.Error()}, false
 	}
 	return http.StatusInternalServerError, errorDetail{Code: "internal", Message: "internal error"}, true
 }
@@ -152,9 +167,13 @@ func writeErrors(log *slog.Logger) gin.HandlerFunc {
 
 func respondError(c *gin.Context, log *slog.Logger, err error) {
 	status, d, internal := classify(err)
-	if internal {
+	switch {
+	case internal:
 		log.ErrorContext(c.Request.Context(), "request failed",
 			"method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
+	case errors.Is(err, store.ErrUnavailable), errors.Is(err, store.ErrFull):
+		log.WarnContext(c.Request.Context(), "request failed: redis trouble",
+			"method", c.Request.Method, "path", c.Request.URL.Path, "code", d.Code, "err", err)
 	}
 	// A handler that set up a download must not label the error as one.
 	h := c.Writer.Header()

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -15,6 +16,10 @@ import (
 // readyTimeout bounds the readiness checks, so that a hung Redis makes
 // /readyz answer 503 rather than hang the orchestrator's probe.
 const readyTimeout = 2 * time.Second
+
+// fullWindow is how long a write refused with OOM keeps /readyz at "redis
+// full" although the write probe passed.
+const fullWindow = 30 * time.Second
 
 // healthStatus is the body of /healthz and /readyz.
 type healthStatus struct {
@@ -38,16 +43,17 @@ func (e *NotReadyError) Error() string { return "not ready: " + e.Reason }
 // e.g. NotReady("first sweep not finished").
 func NotReady(reason string) error { return &NotReadyError{Reason: reason} }
 
-// readyz answers readiness: Redis answers a ping and the extra checks pass.
+// readyz answers readiness: Redis answers a ping, takes a write, keeps
+// its keys (its maxmemory-policy evicts none), and the extra checks pass.
 // The reasons shown are fixed phrases: /readyz needs no token, so the real
 // errors (addresses, timeouts) go to the log only.
 func readyz(s *store.Store, ready func(context.Context) error, log *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		ctx, cancel := context.WithTimeout(c.Request.Context(), readyTimeout)
 		defer cancel()
-		if err := s.Ping(ctx); err != nil {
-			log.WarnContext(ctx, "not ready", "check", "redis", "err", err)
-			c.JSON(http.StatusServiceUnavailable, healthStatus{Status: "unavailable", Reason: "redis unreachable"})
+		if reason, err := redisReady(ctx, s); err != nil {
+			log.WarnContext(ctx, "not ready", "check", "redis", "reason", reason, "err", err)
+			c.JSON(http.StatusServiceUnavailable, healthStatus{Status: "unavailable", Reason: reason})
 			return
 		}
 		if ready == nil {
@@ -66,4 +72,34 @@ func readyz(s *store.Store, ready func(context.Context) error, log *slog.Logger)
 		}
 		c.JSON(http.StatusOK, healthStatus{Status: "ok"})
 	}
+}
+
+// redisReady checks Redis for readiness and returns the reason to show
+// when it is not ready. A policy that cannot be read (CONFIG and INFO
+// refused) does not make it unready: start-up warned about it.
+func redisReady(ctx context.Context, s *store.Store) (reason string, err error) {
+	if err := s.Ping(ctx); err != nil {
+		return "redis unreachable", err
+	}
+	if err := s.ProbeWrite(ctx); err != nil {
+		switch {
+		case errors.Is(err, store.ErrFull):
+			return "redis full", err
+		case errors.Is(err, store.ErrUnavailable):
+			return "redis unreachable", err
+		}
+		return "redis refuses writes", err
+	}
+	if s.RecentlyFull(fullWindow) {
+		return "redis full", errors.New("redis refused a write with OOM within " + fullWindow.String())
+	}
+	err = s.CheckEviction(ctx)
+	var ev *store.EvictionError
+	switch {
+	case errors.As(err, &ev):
+		return fmt.Sprintf("redis may evict keys (maxmemory-policy %s)", ev.Policy), err
+	case errors.Is(err, store.ErrUnavailable):
+		return "redis unreachable", err
+	}
+	return "", nil
 }

@@ -9,10 +9,11 @@ func builtinPaths() map[string]PathItem {
 	return map[string]PathItem{
 		"/healthz": {"get": Public(&Operation{Summary: "Liveness", Tags: []string{"health"},
 			Responses: map[string]Response{"200": {Description: "the process serves HTTP", Content: JSONContent(Ref("Health"))}}})},
-		"/readyz": {"get": Public(&Operation{Summary: "Readiness: Redis answers and the service is ready", Tags: []string{"health"},
+		"/readyz": {"get": Public(&Operation{Summary: "Readiness: Redis answers, takes a write and evicts no keys, and the service is ready", Tags: []string{"health"},
 			Responses: map[string]Response{
 				"200": {Description: "ready", Content: JSONContent(Ref("Health"))},
-				"503": {Description: "not ready; reason says why", Content: JSONContent(Ref("Health"))},
+				"503": {Description: "not ready; reason says why: redis unreachable, redis full, " +
+					"redis may evict keys (maxmemory-policy …), or a service check", Content: JSONContent(Ref("Health"))},
 			}})},
 		"/api/v1/openapi.json": {"get": Public(&Operation{Summary: "This document", Tags: []string{"meta"},
 			Responses: map[string]Response{"200": {Description: "OpenAPI 3.0 document", Content: JSONContent(Schema{"type": "object"})}}})},

@@ -34,11 +34,14 @@ type Metrics struct {
 	probeErrors   *prometheus.CounterVec
 	redisErrors   prometheus.Counter
 	httpDuration  *prometheus.HistogramVec
+	redis         *redisCollector
 }
 
 // New registers every metric in a fresh registry. counts, when not nil, is
-// called at each scrape for the cameras-by-state gauge; an error from it is
-// reported to the scraper rather than hidden.
+// called at each scrape for the cameras-by-state gauge; when it fails (Redis
+// down) the scrape goes on without that gauge, so /metrics keeps answering
+// while Redis is away: the failure shows in sharpeyes_redis_up (see
+// WatchRedis) and sharpeyes_redis_errors_total.
 func New(counts func(ctx context.Context) ([]StateCount, error)) *Metrics {
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),
@@ -73,13 +76,23 @@ func New(counts func(ctx context.Context) ([]StateCount, error)) *Metrics {
 	m.reg.MustRegister(m.sweepDuration, m.sweepProbes, m.probeLatency, m.probeErrors,
 		m.redisErrors, m.httpDuration,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	if counts != nil {
-		m.reg.MustRegister(&stateCollector{counts: counts, desc: prometheus.NewDesc(
+	m.redis = &redisCollector{
+		counts: counts,
+		cameras: prometheus.NewDesc(
 			"sharpeyes_cameras", "Probed cameras by state, lifecycle (active or building: the console's counts are the active ones) and district (region level 1).",
-			[]string{"state", "lifecycle", "region"}, nil)})
+			[]string{"state", "lifecycle", "region"}, nil),
+		up: prometheus.NewDesc("sharpeyes_redis_up",
+			"1 when the check at this scrape reached Redis (it answered PING), else 0.", nil, nil),
 	}
+	m.reg.MustRegister(m.redis)
 	return m
 }
+
+// WatchRedis makes every scrape check Redis with ping (within 2 s) and
+// report the answer as sharpeyes_redis_up; a scrape that finds Redis down
+// leaves out the cameras gauge rather than waiting on it. Call it before
+// Handler serves.
+func (m *Metrics) WatchRedis(ping func(ctx context.Context) error) { m.redis.ping = ping }
 
 // Handler serves the registry in the Prometheus text format.
 func (m *Metrics) Handler() http.Handler {
@@ -127,22 +140,53 @@ func (m *Metrics) Gin() gin.HandlerFunc {
 	}
 }
 
-type stateCollector struct {
-	counts func(ctx context.Context) ([]StateCount, error)
-	desc   *prometheus.Desc
+// redisCheckTimeout bounds the scrape's Redis check; the cameras gauge has
+// the rest of countsTimeout.
+const (
+	redisCheckTimeout = 2 * time.Second
+	countsTimeout     = 5 * time.Second
+)
+
+// redisCollector reports the metrics that need Redis: whether it answers,
+// and the cameras by state. Neither fails the scrape.
+type redisCollector struct {
+	ping    func(ctx context.Context) error // nil: no sharpeyes_redis_up
+	counts  func(ctx context.Context) ([]StateCount, error)
+	cameras *prometheus.Desc
+	up      *prometheus.Desc
 }
 
-func (s *stateCollector) Describe(ch chan<- *prometheus.Desc) { ch <- s.desc }
+func (r *redisCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- r.up
+	if r.counts != nil {
+		ch <- r.cameras
+	}
+}
 
-func (s *stateCollector) Collect(ch chan<- prometheus.Metric) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+func (r *redisCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), countsTimeout)
 	defer cancel()
-	counts, err := s.counts(ctx)
-	if err != nil {
-		ch <- prometheus.NewInvalidMetric(s.desc, err)
+	if r.ping != nil {
+		pctx, pcancel := context.WithTimeout(ctx, redisCheckTimeout)
+		err := r.ping(pctx)
+		pcancel()
+		up := 1.0
+		if err != nil {
+			up = 0
+		}
+		ch <- prometheus.MustNewConstMetric(r.up, prometheus.GaugeValue, up)
+		if err != nil {
+			return
+		}
+	}
+	if r.counts == nil {
 		return
 	}
+	counts, err := r.counts(ctx)
+	if err != nil {
+		return // counted by sharpeyes_redis_errors_total; the rest of the scrape stands
+	}
 	for _, c := range counts {
-		ch <- prometheus.MustNewConstMetric(s.desc, prometheus.GaugeValue, float64(c.Count), c.State, c.Lifecycle, c.Region)
+		ch <- prometheus.MustNewConstMetric(r.cameras, prometheus.GaugeValue, float64(c.Count), c.State, c.Lifecycle, c.Region)
 	}
 }

@@ -66,12 +66,45 @@ func TestMetricsExposeWhatWasObserved(t *testing.T) {
 	}
 }
 
-func TestStateCountErrorReachesTheScraper(t *testing.T) {
-	m := metrics.New(func(context.Context) ([]metrics.StateCount, error) {
-		return nil, errors.New("redis down")
-	})
-	code, body := scrape(t, m)
-	if code != http.StatusInternalServerError || !strings.Contains(body, "redis down") {
-		t.Fatalf("scrape with failing counts: %d %q, want 500 naming the error", code, body)
+func TestScrapeAnswersWithRedisUpWhetherRedisAnswers(t *testing.T) {
+	down := errors.New("dial tcp 127.0.0.1:6390: connect: connection refused")
+	tests := []struct {
+		name      string
+		ping      error
+		counts    error
+		wantLines []string
+		wantNot   []string
+	}{
+		{"redis up", nil, nil,
+			[]string{"sharpeyes_redis_up 1", `sharpeyes_cameras{lifecycle="active",region="荷塘区",state="up"} 3`}, nil},
+		{"redis down", down, down,
+			[]string{"sharpeyes_redis_up 0", "sharpeyes_redis_errors_total 0"}, []string{"sharpeyes_cameras{"}},
+		{"ping answers, counts fail", nil, down,
+			[]string{"sharpeyes_redis_up 1"}, []string{"sharpeyes_cameras{"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := metrics.New(func(context.Context) ([]metrics.StateCount, error) {
+				if tt.counts != nil {
+					return nil, tt.counts
+				}
+				return []metrics.StateCount{{State: "up", Lifecycle: "active", Region: "荷塘区", Count: 3}}, nil
+			})
+			m.WatchRedis(func(context.Context) error { return tt.ping })
+			code, body := scrape(t, m)
+			if code != http.StatusOK {
+				t.Fatalf("scrape: %d %q, want 200", code, body)
+			}
+			for _, want := range tt.wantLines {
+				if !strings.Contains(body, want+"\n") {
+					t.Errorf("metrics lack %s", want)
+				}
+			}
+			for _, not := range tt.wantNot {
+				if strings.Contains(body, not) {
+					t.Errorf("metrics have %s", not)
+				}
+			}
+		})
 	}
 }

@@ -30,7 +30,7 @@ func (h errorHook) DialHook(next redis.DialHook) redis.DialHook {
 func (h errorHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 	return func(ctx context.Context, cmd redis.Cmder) error {
 		err := next(ctx, cmd)
-		if counted(err, cmd) {
+		if counted(err, cmd) && (ctx.Value(expectRefusalKey{}) == nil || kindOf(err) != nil) {
 			h.fn(err)
 		}
 		return err
@@ -49,6 +49,11 @@ func (h errorHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Pro
 		return err
 	}
 }
+
+// expectRefusalKey marks the context of commands that a Redis may refuse
+// without anything being wrong (CONFIG disabled on a managed Redis): their
+// refusals are not counted, only a Redis that cannot be reached or is full.
+type expectRefusalKey struct{}
 
 // expectedReplies are error replies the store asks for and handles on a
 // healthy Redis: NOSCRIPT (a script not cached yet: EVALSHA falls back to

@@ -1,7 +1,8 @@
 // Package store keeps sharpeyes' data in Redis: the camera inventory (the
 // system of record), live status, events and outages. It is the only package
 // that imports go-redis; callers see ErrNotFound and ErrExists instead of
-// redis.Nil.
+// redis.Nil, and ErrUnavailable or ErrFull (matched with errors.Is) when
+// Redis cannot be reached or is out of memory.
 //
 // Key schema. Every key starts with "se:" and carries a Redis Cluster hash
 // tag, so that the keys one operation touches together share a slot:
@@ -25,6 +26,7 @@
 //	se:{co}:sweep:<slot>:<shard>:done   STRING the shard was written
 //	se:{co}:once                        STRING slot of the once-sweep under way
 //	se:{co}:lock:trim    STRING lease of the one process that trims history
+//	se:{co}:ready:<rand> STRING readiness write probe of one process (30 s TTL)
 //
 // The alerting keys (se:{al}:…: silences, webhooks, outbox queues, dead
 // letters, delivery locks) are listed in silences.go.
@@ -37,6 +39,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -48,6 +51,14 @@ import (
 var (
 	ErrNotFound = errors.New("not found")
 	ErrExists   = errors.New("already exists")
+	// ErrUnavailable marks an error of a Redis that cannot be reached or
+	// cannot serve for now: connection refused or reset, timeouts, the
+	// client's pool or circuit breaker giving up, or the replies LOADING,
+	// MASTERDOWN, CLUSTERDOWN, TRYAGAIN and READONLY of a failover.
+	ErrUnavailable = errors.New("redis unavailable")
+	// ErrFull marks a write Redis refused with OOM: used memory is over
+	// maxmemory and the policy (noeviction) keeps every key.
+	ErrFull = errors.New("redis full")
 )
 
 // Keys of the schema above.
@@ -75,12 +86,20 @@ type Store struct {
 	snap      snapshotCache
 	now       func() time.Time
 	eventsMax int64
+	probeKey  string // see ProbeWrite
+	// policySource says how CheckEviction reads the policy.
+	policySource atomic.Int32
+	// lastFull is when Redis last refused a write with OOM (unix ns).
+	lastFull atomic.Int64
 }
 
 // New returns a Store over an open client, keeping at most EventsCap
-// events until SetEventsMax says otherwise.
+// events until SetEventsMax says otherwise. It adds a hook to rdb that
+// marks failed commands with ErrUnavailable or ErrFull.
 func New(rdb redis.UniversalClient) *Store {
-	return &Store{rdb: rdb, now: time.Now, eventsMax: EventsCap}
+	s := &Store{rdb: rdb, now: time.Now, eventsMax: EventsCap, probeKey: newWriteProbeKey()}
+	rdb.AddHook(classifyHook{lastFull: &s.lastFull})
+	return s
 }
 
 // SetEventsMax bounds the events stream (config history.events_max): each

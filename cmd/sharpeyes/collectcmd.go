@@ -48,6 +48,9 @@ func runCollect(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer closeStore()
+	if err := refuseEvictingRedis(ctx, log, cfg, s); err != nil {
+		return err
+	}
 	if *inv != "" {
 		if err := importFile(ctx, s, *inv); err != nil {
 			return err
@@ -80,6 +83,7 @@ func collectForever(ctx context.Context, log *slog.Logger, cfg config.Config, s 
 		defer ln.Close()
 	}
 	m := metrics.New(stateCounter(s))
+	m.WatchRedis(s.Ping)
 	s.OnError(func(error) { m.RedisError() })
 	c, err := newCollector(cfg, log, s, m)
 	if err != nil {

@@ -64,6 +64,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer closeStore()
+	if err := refuseEvictingRedis(ctx, log, cfg, s); err != nil {
+		return err
+	}
 	closeFleet, err := f.seed(ctx, log, s)
 	if err != nil {
 		return err
@@ -136,6 +139,7 @@ func (f *serveFlags) seed(ctx context.Context, log *slog.Logger, s *store.Store)
 // schedule's next tick.
 func serve(ctx context.Context, log *slog.Logger, cfg config.Config, s *store.Store, ln net.Listener, collect, sweepNow bool) error {
 	m := metrics.New(stateCounter(s))
+	m.WatchRedis(s.Ping)
 	s.OnError(func(error) { m.RedisError() })
 	deps := apiDeps(cfg, log, s, m)
 	var c *collector.Collector
@@ -185,6 +189,28 @@ func serve(ctx context.Context, log *slog.Logger, cfg config.Config, s *store.St
 	<-errc
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// refuseEvictingRedis stops start-up (exit 2) when the configured Redis
+// may evict keys: an evicted inventory vanishes without a word. A policy
+// that cannot be read (CONFIG and INFO disabled) is warned about. The
+// embedded server never evicts.
+func refuseEvictingRedis(ctx context.Context, log *slog.Logger, cfg config.Config, s *store.Store) error {
+	if cfg.Redis.Embedded() {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	err := s.CheckEviction(ctx)
+	var ev *store.EvictionError
+	switch {
+	case errors.As(err, &ev):
+		return usageError{err}
+	case err != nil:
+		log.Warn("cannot read Redis's maxmemory-policy; make sure it is noeviction, or Redis may evict the camera inventory when full",
+			"err", err)
 	}
 	return nil
 }

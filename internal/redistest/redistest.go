@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -25,17 +26,31 @@ type Server struct {
 	cmd    *exec.Cmd
 	exited chan struct{}
 	tb     testing.TB
+	args   []string
+}
+
+// Option adjusts a server before it starts.
+type Option func(*Server)
+
+// Args passes extra command-line arguments to redis-server, e.g.
+// Args("--maxmemory", "2mb", "--maxmemory-policy", "noeviction"); they
+// apply to every Restart too.
+func Args(args ...string) Option {
+	return func(s *Server) { s.args = append(s.args, args...) }
 }
 
 // Start launches redis-server on a free port of 127.0.0.1 and stops it when
 // the test ends. It fails the test when redis-server is not installed (run
-// the project's test command, which installs it).
-func Start(tb testing.TB) *Server {
+// the project's test command, which installs it) or when it refuses opts.
+func Start(tb testing.TB, opts ...Option) *Server {
 	tb.Helper()
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		tb.Fatalf("redis-server not found on PATH: run `make test`, which installs it: %v", err)
 	}
 	s := &Server{tb: tb, dir: tb.TempDir()}
+	for _, o := range opts {
+		o(s)
+	}
 	// Another process may take the free port between our probe and
 	// redis-server's bind; then pick another.
 	for attempt := 0; ; attempt++ {
@@ -64,10 +79,11 @@ func (s *Server) launch() {
 // returns why it did not (the process is stopped then).
 func (s *Server) tryLaunch() error {
 	exited := make(chan struct{})
-	s.cmd = exec.Command("redis-server",
+	args := append([]string{
 		"--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
 		"--save", "", "--appendonly", "no", "--dir", s.dir,
-		"--logfile", filepath.Join(s.dir, "redis.log"))
+		"--logfile", filepath.Join(s.dir, "redis.log")}, s.args...)
+	s.cmd = exec.Command("redis-server", args...)
 	if err := s.cmd.Start(); err != nil {
 		return fmt.Errorf("start redis-server: %w", err)
 	}
@@ -126,6 +142,36 @@ func (s *Server) Client() *redis.Client {
 	c := redis.NewClient(&redis.Options{Addr: s.Addr})
 	s.tb.Cleanup(func() { c.Close() })
 	return c
+}
+
+// Fill writes junk keys until Redis refuses even a tiny write with OOM, for
+// a server started with Args("--maxmemory", "2mb", "--maxmemory-policy",
+// "noeviction"). It fails the test when Redis never fills (no maxmemory) or
+// fails otherwise. Whatever a test writes afterwards is refused. Its
+// connection stays open until the test ends: closing it would free the
+// connection's buffers, room enough for small writes.
+func (s *Server) Fill() {
+	s.tb.Helper()
+	rdb := redis.NewClient(&redis.Options{Addr: s.Addr, PoolSize: 1})
+	s.tb.Cleanup(func() { rdb.Close() })
+	ctx := context.Background()
+	// Large values first to get close fast, then tiny ones: a large one
+	// fails while a smaller write would still fit.
+	for _, size := range []int{16 << 10, 1 << 10, 16} {
+		value := strings.Repeat("x", size)
+		for i := 0; ; i++ {
+			err := rdb.Set(ctx, fmt.Sprintf("redistest:fill:%d:%d", size, i), value, 0).Err()
+			if redis.IsOOMError(err) {
+				break
+			}
+			if err != nil {
+				s.tb.Fatalf("fill redis: %v", err)
+			}
+			if i == 1<<20 {
+				s.tb.Fatalf("fill redis: %d writes of %d bytes and no OOM: is maxmemory set?", i, size)
+			}
+		}
+	}
 }
 
 func freePort(tb testing.TB) int {
