@@ -107,7 +107,7 @@ func (d *Dispatcher) createWebhook(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if err := w.Normalize(d.opts.MaxAge); err != nil {
+	if err := w.Normalize(d.opts.MaxAge, d.opts.AllowNetworks); err != nil {
 		fail(c, err)
 		return
 	}
