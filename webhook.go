@@ -82,10 +82,12 @@ func (w Webhook) LogValue() slog.Value {
 // Normalize fills w's defaults (format json; region without surrounding
 // "/") and checks every field, for webhooks of the config file and of the
 // API alike. maxAge is alerts.max_age: an alert held back longer than that
-// would be dropped as stale, so min_duration must stay below it. It
-// returns a ValidationError naming each bad field by its JSON/YAML key, or
-// nil. Messages never repeat the secret or the URL.
-func (w *Webhook) Normalize(maxAge time.Duration) error {
+// would be dropped as stale, so min_duration must stay below it. allow is
+// alerts.allow_networks, the networks the URL may reach although
+// CheckWebhookURL refuses them otherwise. It returns a ValidationError
+// naming each bad field by its JSON/YAML key, or nil. Messages never
+// repeat the secret or the URL.
+func (w *Webhook) Normalize(maxAge time.Duration, allow Networks) error {
 	var errs ValidationError
 	bad := func(field, format string, args ...any) {
 		errs = append(errs, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
@@ -97,7 +99,7 @@ func (w *Webhook) Normalize(maxAge time.Duration) error {
 	if !utf8.ValidString(w.Name) || utf8.RuneCountInString(w.Name) > 64 || strings.ContainsFunc(w.Name, isControl) {
 		bad("name", "must be at most 64 characters of text")
 	}
-	if err := checkWebhookURL(w.URL); err != nil {
+	if err := CheckWebhookURL(w.URL, allow); err != nil {
 		bad("url", "%v", err)
 	}
 	if !slices.Contains(WebhookFormats, w.Format) {
@@ -134,9 +136,14 @@ func (w *Webhook) Normalize(maxAge time.Duration) error {
 	return errs
 }
 
-// checkWebhookURL accepts an absolute http or https URL with a host and no
-// fragment, of at most 2,048 bytes.
-func checkWebhookURL(raw string) error {
+// CheckWebhookURL returns nil for an absolute http or https URL with a
+// host and no fragment, of at most 2,048 bytes, whose host
+// CheckWebhookHost accepts under allow. Otherwise it returns an error
+// saying what is wrong (wrapping ErrTargetRefused for a refused host),
+// which never repeats the URL's path or query. Normalize checks webhooks
+// with it when they are created, and the alert package again before
+// every delivery.
+func CheckWebhookURL(raw string, allow Networks) error {
 	switch {
 	case raw == "":
 		return errors.New("is required")
@@ -146,10 +153,11 @@ func checkWebhookURL(raw string) error {
 	if err := CheckURL(raw, "http", "https"); err != nil {
 		return err
 	}
-	if u, _ := url.Parse(raw); u.Fragment != "" {
+	u, _ := url.Parse(raw)
+	if u.Fragment != "" {
 		return errors.New("must not have a #fragment")
 	}
-	return nil
+	return CheckWebhookHost(u.Hostname(), allow)
 }
 
 // CheckURL returns nil when raw is an absolute URL with one of schemes and

@@ -18,7 +18,7 @@ func FuzzDecodeWebhook(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if err := w.Normalize(DefaultMaxAge); err != nil && w.Secret != "" && len(w.Secret) > 3 &&
+		if err := w.Normalize(DefaultMaxAge, nil); err != nil && w.Secret != "" && len(w.Secret) > 3 &&
 			strings.Contains(err.Error(), w.Secret) {
 			t.Fatalf("validation error %q shows the secret", err)
 		}

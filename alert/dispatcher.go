@@ -51,8 +51,14 @@ type Options struct {
 	// OnCall maps a maintainer to the mobiles @-mentioned for its cameras.
 	OnCall map[string][]string
 	// Location is the zone of the times in message texts (nil: UTC).
-	Location   *time.Location
-	HTTPClient *http.Client // nil: a client without its own timeout
+	Location *time.Location
+	// AllowNetworks is alerts.allow_networks: the networks webhooks may
+	// reach although they are loopback, link-local, unspecified,
+	// multicast or cloud metadata addresses. Default none.
+	AllowNetworks sharpeyes.Networks
+	// Lookup resolves receivers' names at each connection (nil: the
+	// system resolver).
+	Lookup LookupFunc
 	// AttemptTimeout bounds one delivery attempt.
 	AttemptTimeout time.Duration
 	// RetryBase and RetryMax shape the exponential backoff with jitter.
@@ -95,13 +101,13 @@ func New(o Options) (*Dispatcher, error) {
 	}
 	o = withDefaults(o)
 	d := &Dispatcher{opts: o, store: o.Store, log: o.Logger, now: o.Now, src: o.Source,
-		client: o.HTTPClient, metrics: newMetrics(), wake: make(chan struct{}, 1),
+		client: NewClient(o.AllowNetworks, o.Lookup), metrics: newMetrics(), wake: make(chan struct{}, 1),
 		configByID: make(map[string]int)}
 	for i, w := range o.Webhooks {
 		if w.ID == "" {
 			w.ID = w.Name
 		}
-		if err := w.Normalize(o.MaxAge); err != nil {
+		if err := w.Normalize(o.MaxAge, o.AllowNetworks); err != nil {
 			var fields sharpeyes.ValidationError
 			errors.As(err, &fields)
 			return nil, fmt.Errorf("alert: invalid webhook %d (%s): %w", i, w.ID, fields[0])
@@ -128,9 +134,6 @@ func withDefaults(o Options) Options {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
-	}
-	if o.HTTPClient == nil {
-		o.HTTPClient = &http.Client{}
 	}
 	o.PublicURL = strings.TrimRight(o.PublicURL, "/")
 	setDefault(&o.GroupWindow, DefaultGroupWindow)

@@ -19,7 +19,8 @@ func Docs() map[string]api.PathItem {
 				"admin", nil, nil, ok200(list(webhookSchema()))),
 			"post": op("createWebhook", "Add an alert webhook", "admin", nil, webhookInputSchema(),
 				map[string]api.Response{"201": {Description: "the webhook", Content: api.JSONContent(webhookSchema())},
-					"400": api.ErrorResponse("a bad field, named in error.field")}),
+					"400": api.ErrorResponse("a bad field, named in error.field"),
+					"409": api.ErrorResponse("the name is taken by another webhook (message starts with \"name: \")")}),
 		},
 		"/api/v1/webhooks/{id}": {
 			"get": op("getWebhook", "One webhook", "admin", idParam, nil, ok200(webhookSchema())),

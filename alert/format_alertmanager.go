@@ -43,7 +43,7 @@ var amAlertNames = map[string]string{
 }
 
 func renderAlertmanager(a *Alert, env *RenderEnv) any {
-	m := compose(a, env)
+	m := compose(a, env, keepText)
 	resolved := a.Type == CameraUp || a.Type == GroupUp
 	msg := amMessage{Version: "4", Status: "firing", Receiver: env.Receiver, ExternalURL: env.PublicURL,
 		CommonAnnotations: map[string]string{"summary": m.Title, "description": m.plain()}}

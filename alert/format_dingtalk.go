@@ -27,24 +27,27 @@ type dingTalkAt struct {
 	IsAtAll   bool     `json:"isAtAll"`
 }
 
+// renderDingTalk escapes record text as markdown in the text, and defangs
+// it in the title, which DingTalk shows as plain text in notifications.
 func renderDingTalk(a *Alert, env *RenderEnv) any {
-	m := compose(a, env)
+	m := compose(a, env, escapeMarkdown)
+	title := compose(a, env, defangText).Title
 	var b strings.Builder
 	b.WriteString("#### " + m.Title + "\n")
 	for _, l := range m.Lines {
-		b.WriteString("\n- " + mdEscape(l))
+		b.WriteString("\n- " + l)
 	}
 	if len(m.Cameras) > 0 {
 		b.WriteString("\n\n摄像机：\n")
 		for _, c := range m.Cameras {
-			b.WriteString("\n- " + mdEscape(c))
+			b.WriteString("\n- " + c)
 		}
 		if m.More > 0 {
 			b.WriteString("\n- ……另有 " + strconv.Itoa(m.More) + " 台")
 		}
 	}
 	if m.Link != "" {
-		b.WriteString("\n\n[查看详情](" + m.Link + ")")
+		b.WriteString("\n\n[查看详情](" + markdownLink(m.Link) + ")")
 	}
 	if len(m.Mentions) > 0 {
 		b.WriteString("\n\n")
@@ -59,9 +62,6 @@ func renderDingTalk(a *Alert, env *RenderEnv) any {
 	if mentions == nil {
 		mentions = []string{}
 	}
-	return dingTalkMessage{MsgType: "markdown", Markdown: dingTalkMarkdown{Title: m.Title, Text: b.String()},
+	return dingTalkMessage{MsgType: "markdown", Markdown: dingTalkMarkdown{Title: title, Text: b.String()},
 		At: dingTalkAt{AtMobiles: mentions}}
 }
-
-// mdEscape keeps names with markdown characters from turning into markup.
-var mdEscape = strings.NewReplacer("*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "`", "\\`", "#", `\#`).Replace

@@ -22,7 +22,7 @@ type feishuContent struct {
 }
 
 func renderFeishu(a *Alert, env *RenderEnv) any {
-	m := compose(a, env)
+	m := compose(a, env, defangText)
 	text := m.plain()
 	if len(m.Mentions) > 0 {
 		text += "\n值班电话：" + strings.Join(m.Mentions, "、")

@@ -22,6 +22,6 @@ type jsonMessage struct {
 }
 
 func renderJSON(a *Alert, env *RenderEnv) any {
-	m := compose(a, env)
+	m := compose(a, env, keepText)
 	return jsonMessage{Version: "1", Alert: a, Title: m.Title, Text: m.plain(), Link: m.Link, Mentions: m.Mentions}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -145,4 +146,99 @@ func TestWeComMessagesStayWithinItsSizeLimit(t *testing.T) {
 	if n := len(m.Text.Content); n > 2048 || n < 1500 {
 		t.Fatalf("content is %d bytes, want cut to at most 2048", n)
 	}
+}
+
+// hostileFixtures are a camera.down and a group.down whose records carry
+// markup: a phishing link, a colour, @-mentions, a Feishu <at> tag,
+// headings, list markers, code and bare links (issue 9.7).
+func hostileFixtures() map[string]*alert.Alert {
+	cam := fixtureCamera(1, sharpeyes.ReasonTimeout)
+	cam.Name = "[紧急：点此登录处理](http://evil.example/login)<font color=red>已恢复</font>"
+	cam.Maintainer = `@all <@zhangsan> <at user_id="all">所有人</at>`
+	cam.Region = "# 标题/`代码`/&lt;b&gt;"
+	cam.Uplink = "**加粗** ~~删除~~ __下划线__ www.evil.example"
+	var group []alert.CameraRef
+	for i, name := range []string{"- 伪造列表项", "1. 有序", "> 引用", "+ 加号", "= 等号", "![图](http://evil.example/x.png)"} {
+		c := fixtureCamera(i+1, sharpeyes.ReasonTimeout)
+		c.Name, c.Maintainer = name, cam.Maintainer
+		group = append(group, c)
+	}
+	g := &alert.GroupRef{ID: "uplink:x@1", By: "uplink", Name: "<font color=green>SW</font>"}
+	return map[string]*alert.Alert{
+		"hostile." + alert.CameraDown: {Key: "k-h", Type: alert.CameraDown, At: t0, Cameras: []alert.CameraRef{cam}},
+		"hostile." + alert.GroupDown:  {Key: "k-hg", Type: alert.GroupDown, At: t0, Group: g, Cameras: group},
+	}
+}
+
+func TestHostileRecordTextMatchesItsGoldenFile(t *testing.T) {
+	for _, format := range sharpeyes.WebhookFormats {
+		for name, a := range hostileFixtures() {
+			t.Run(format+"/"+name, func(t *testing.T) {
+				got, err := alert.Render(format, a, renderEnv(""))
+				if err != nil {
+					t.Fatal(err)
+				}
+				golden(t, filepath.Join("testdata", "golden", format, name+".json"), got)
+			})
+		}
+	}
+}
+
+// TestHostileRecordTextCannotForgeMarkup renders the hostile records for
+// each chat format and looks for markup the vendor would act on.
+func TestHostileRecordTextCannotForgeMarkup(t *testing.T) {
+	forged := map[string][]string{
+		// DingTalk markdown: raw HTML, a link or image, a heading or list
+		// item opened by a record, code, emphasis.
+		alert.FormatDingTalk: {"<font", "<@", "<at", "](http://evil", "\n- - ", "\n- 1. ", "\n- > ", "\n- + ", "# 标题", "`代码`", "**加粗", "~~删除", "http://evil"},
+		// Feishu and WeCom text: tags (mentions), links, emphasis.
+		alert.FormatFeishu: {"<font", "<at", "<@", "](http", "**加粗", "~~删除", "__下划线", "http://evil", "www.evil"},
+		alert.FormatWeCom:  {"<font", "<at", "<@", "](http", "**加粗", "~~删除", "__下划线", "http://evil", "www.evil"},
+	}
+	for format, bad := range forged {
+		for name, a := range hostileFixtures() {
+			body, err := alert.Render(format, a, renderEnv(""))
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := messageText(t, body)
+			for _, b := range bad {
+				if strings.Contains(unescapedOnly(format, text), b) {
+					t.Errorf("%s %s: text holds %q unescaped:\n%s", format, name, b, text)
+				}
+			}
+		}
+	}
+}
+
+// messageText returns the text a chat robot renders from body.
+func messageText(t *testing.T, body []byte) string {
+	t.Helper()
+	var m struct {
+		Markdown struct{ Title, Text string } `json:"markdown"`
+		Text     struct{ Content string }     `json:"text"`
+		Content  struct{ Text string }        `json:"content"`
+	}
+	if err := json.Unmarshal(body, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m.Markdown.Title + "\n" + m.Markdown.Text + m.Text.Content + m.Content.Text
+}
+
+// unescapedOnly drops, for markdown, every backslash-escaped character
+// (so "\<font" no longer reads "<font"), keeping the rest as is.
+func unescapedOnly(format, s string) string {
+	if format != alert.FormatDingTalk {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			b.WriteByte(0) // an escaped character is no markup
+			i++
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }

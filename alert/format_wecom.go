@@ -21,7 +21,7 @@ type weComText struct {
 const weComMaxBytes = 2048
 
 func renderWeCom(a *Alert, env *RenderEnv) any {
-	m := compose(a, env)
+	m := compose(a, env, defangText)
 	return weComMessage{MsgType: "text",
 		Text: weComText{Content: truncateBytes(m.plain(), weComMaxBytes), MentionedMobileList: m.Mentions}}
 }

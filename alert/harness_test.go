@@ -40,7 +40,20 @@ func (h *harness) options(hooks ...alert.Webhook) alert.Options {
 		GroupWindow: 150 * time.Millisecond, GroupMin: 5, MaxAge: time.Hour,
 		PollInterval: 10 * time.Millisecond, LeaseTTL: 2 * time.Second, AttemptTimeout: time.Second,
 		RetryBase: 20 * time.Millisecond, RetryMax: 200 * time.Millisecond,
+		AllowNetworks: loopback, // the receivers of these tests listen on 127.0.0.1
 	}
+}
+
+// loopback is what tests put in allow_networks so that webhooks may reach
+// their receivers on 127.0.0.1; the default refuses loopback.
+var loopback = mustNetworks("127.0.0.0/8", "::1/128")
+
+func mustNetworks(cidrs ...string) sharpeyes.Networks {
+	nets, err := sharpeyes.ParseNetworks(cidrs)
+	if err != nil {
+		panic(err)
+	}
+	return nets
 }
 
 func (h *harness) dispatcher(o alert.Options) *alert.Dispatcher {

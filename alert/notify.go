@@ -49,8 +49,9 @@ func NewNotifier(w *Webhook, client *http.Client, env RenderEnv, timeout time.Du
 // receiver took it (2xx, and for chat robots error code 0); otherwise an
 // error, with retry set when trying again may help (network errors,
 // timeouts, 429, 5xx, a robot's rate limit) and clear when it cannot
-// (other 4xx, a robot refusing the message or signature). The error never
-// shows the URL's query or the secret.
+// (other 4xx, a redirect, an address the SSRF rules refuse, a robot
+// refusing the message or signature). The error never shows the URL's
+// query or the secret.
 func (n *Notifier) Notify(ctx context.Context, a *Alert) (retry bool, err error) {
 	env := n.env
 	env.Now = n.now()
@@ -73,9 +74,17 @@ func (n *Notifier) Notify(ctx context.Context, a *Alert) (retry bool, err error)
 	}
 	resp, err := n.client.Do(req)
 	if err != nil {
-		return true, fmt.Errorf("post: %w", redactErr(err))
+		// A refused address is refused again next time: no retry.
+		return !errors.Is(err, sharpeyes.ErrTargetRefused), fmt.Errorf("post: %w", redactErr(err))
 	}
 	defer drain(resp)
+	if resp.StatusCode/100 == 3 {
+		// Not followed (NewClient), and not retried: the receiver gives
+		// the same answer next time, and a redirect is how a receiver
+		// would steer deliveries to an address the rules refuse.
+		return false, fmt.Errorf("receiver answered %d, a redirect to %q, which is not followed: set the webhook's url to the final address",
+			resp.StatusCode, sharpeyes.RedactURL(resp.Header.Get("Location")))
+	}
 	reply, _ := io.ReadAll(io.LimitReader(resp.Body, maxReply))
 	return check(resp.StatusCode, reply, n.f.vendor)
 }

@@ -15,7 +15,7 @@ import (
 
 func notifier(t *testing.T, format, url string, timeout time.Duration) *alert.Notifier {
 	t.Helper()
-	n, err := alert.NewNotifier(&alert.Webhook{ID: "w", URL: url, Format: format}, &http.Client{}, renderEnv(""), timeout, time.Now)
+	n, err := alert.NewNotifier(&alert.Webhook{ID: "w", URL: url, Format: format}, alert.NewClient(loopback, nil), renderEnv(""), timeout, time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sharpeyes/sharpeyes"
 	"github.com/sharpeyes/sharpeyes/store"
 )
 
@@ -157,6 +158,9 @@ func (d *Dispatcher) attempt(ctx context.Context, w *Webhook, head store.Deliver
 	var a Alert
 	if err := json.Unmarshal(head.Payload, &a); err != nil {
 		return false, err
+	}
+	if err := sharpeyes.CheckWebhookURL(w.URL, d.opts.AllowNetworks); err != nil {
+		return false, err // stored before the rules, or allow_networks shrank: no retry helps
 	}
 	n, err := NewNotifier(w, d.client, RenderEnv{PublicURL: d.opts.PublicURL, OnCall: d.opts.OnCall, Location: d.opts.Location},
 		d.opts.AttemptTimeout, d.now)

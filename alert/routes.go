@@ -1,9 +1,11 @@
 package alert
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/sharpeyes/sharpeyes"
 	"github.com/sharpeyes/sharpeyes/api"
+	"github.com/sharpeyes/sharpeyes/store"
 )
 
 // Routes adds /webhooks (admin) and /silences (read: viewer, write:
@@ -100,14 +103,18 @@ func (d *Dispatcher) getWebhook(c *gin.Context) {
 }
 
 // createWebhook answers POST /webhooks: 201 with the new webhook (secret
-// omitted), 400 naming a bad field.
+// omitted), 400 naming a bad field, 409 when its name is taken.
 func (d *Dispatcher) createWebhook(c *gin.Context) {
 	w, err := decodeWebhook(c.Request.Body)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	if err := w.Normalize(d.opts.MaxAge); err != nil {
+	if err := w.Normalize(d.opts.MaxAge, d.opts.AllowNetworks); err != nil {
+		fail(c, err)
+		return
+	}
+	if err := d.nameFree(c.Request.Context(), w.Name); err != nil {
 		fail(c, err)
 		return
 	}
@@ -119,6 +126,27 @@ func (d *Dispatcher) createWebhook(c *gin.Context) {
 	d.log.Info("webhook created", "webhook", w)
 	c.Header("Location", "/api/v1/webhooks/"+url.PathEscape(w.ID))
 	c.JSON(http.StatusCreated, viewWebhook(&w))
+}
+
+// nameFree returns nil when no webhook, of the config file or stored, is
+// called name (or has it as its id, as config webhooks do), or an error
+// wrapping store.ErrExists (409) whose message starts with "name: ".
+// Two POSTs racing with one name can both pass; the store keeps no index
+// of names.
+func (d *Dispatcher) nameFree(ctx context.Context, name string) error {
+	if name == "" {
+		return nil
+	}
+	hooks, err := d.webhooks(ctx)
+	if err != nil {
+		return err
+	}
+	for _, h := range hooks {
+		if h.Name == name || (h.Source == "config" && h.ID == name) {
+			return fmt.Errorf("name: %q is already used by webhook %q: %w", name, h.ID, store.ErrExists)
+		}
+	}
+	return nil
 }
 
 // deleteWebhook answers DELETE /webhooks/:id: 204, with its queue and

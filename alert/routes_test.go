@@ -291,3 +291,23 @@ func TestSilenceDurationReadsDaysAsTheDocsSay(t *testing.T) {
 		}
 	}
 }
+
+func TestWebhookNamesAreUniqueAcrossConfigAndAPI(t *testing.T) {
+	h := newHarness(t)
+	c := newAPI(t, h, h.dispatcher(h.options(jsonHook("值班群", "https://h.example.cn/cfg"))))
+	if status, raw := c.do("POST", "/api/v1/webhooks", "admintok", `{"name":"荷塘区","url":"https://h.example.cn/a"}`); status != http.StatusCreated {
+		t.Fatalf("first: %d %s", status, raw)
+	}
+	for _, name := range []string{"荷塘区", " 荷塘区 ", "值班群"} {
+		status, raw := c.do("POST", "/api/v1/webhooks", "admintok", `{"name":"`+name+`","url":"https://h.example.cn/b?key=TOKdup"}`)
+		e, _ := decodeJSON(t, raw)["error"].(map[string]any)
+		msg, _ := e["message"].(string)
+		if status != http.StatusConflict || e["code"] != "conflict" || !strings.HasPrefix(msg, "name: ") || strings.Contains(raw, "TOKdup") {
+			t.Fatalf("%q again: %d %s; want 409 conflict naming name", name, status, raw)
+		}
+	}
+	_, list := c.do("GET", "/api/v1/webhooks", "admintok", "")
+	if items := decodeJSON(t, list)["items"].([]any); len(items) != 2 {
+		t.Fatalf("list has %d webhooks, want 2", len(items))
+	}
+}

@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"net/http"
 	"net/url"
 	"strconv"
 	"testing"
@@ -76,7 +75,7 @@ func TestEachSignatureVerifiesIndependently(t *testing.T) {
 		t.Run(c.format, func(t *testing.T) {
 			rc := newReceiver(t)
 			w := &alert.Webhook{ID: "w", URL: rc.URL + "/robot/send?access_token=tok123", Format: c.format, Secret: secret}
-			n, err := alert.NewNotifier(w, http.DefaultClient, renderEnv(""), time.Second, func() time.Time { return now })
+			n, err := alert.NewNotifier(w, alert.NewClient(loopback, nil), renderEnv(""), time.Second, func() time.Time { return now })
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -103,7 +102,7 @@ func TestUnsignedDeliveriesCarryNoSignature(t *testing.T) {
 		{ID: "plain", URL: rc.URL, Format: alert.FormatJSON},
 		{ID: "wecom", URL: rc.URL + "?key=k", Format: alert.FormatWeCom, Secret: "ignored"},
 	} {
-		n, err := alert.NewNotifier(w, http.DefaultClient, renderEnv(""), time.Second, time.Now)
+		n, err := alert.NewNotifier(w, alert.NewClient(loopback, nil), renderEnv(""), time.Second, time.Now)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -97,11 +97,11 @@ func (m message) plain() string {
 	return b.String()
 }
 
-func cameraName(c CameraRef) string {
+func cameraName(c CameraRef, esc func(string) string) string {
 	if c.Name == "" {
-		return c.ID
+		return esc(c.ID)
 	}
-	return c.Name + "（" + c.ID + "）"
+	return esc(c.Name) + "（" + esc(c.ID) + "）"
 }
 
 // field appends "label：value" unless value is empty.
@@ -166,12 +166,15 @@ func reasonsText(cams []CameraRef) string {
 	return strings.Join(parts, "、")
 }
 
-func maintainersText(cams []CameraRef) string {
+func maintainersText(cams []CameraRef, esc func(string) string) string {
 	var out []string
 	for _, c := range cams {
 		if c.Maintainer != "" && !slices.Contains(out, c.Maintainer) {
 			out = append(out, c.Maintainer)
 		}
+	}
+	for i := range out {
+		out[i] = esc(out[i])
 	}
 	return strings.Join(out, "、")
 }

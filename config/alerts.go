@@ -29,6 +29,22 @@ type AlertsConfig struct {
 	// OnCall maps a maintainer (运维单位) to the mobile numbers @-mentioned in
 	// dingtalk, wecom and feishu messages about its cameras. Default none.
 	OnCall map[string][]string `yaml:"on_call,omitempty"`
+	// AllowNetworks lists CIDRs that webhooks may reach although they are
+	// loopback, link-local, unspecified, multicast or cloud metadata
+	// addresses, which are refused otherwise (SSRF). Default none.
+	AllowNetworks []string `yaml:"allow_networks,omitempty"`
+}
+
+// Networks returns AllowNetworks parsed, skipping any that does not parse
+// (validation refuses those).
+func (a *AlertsConfig) Networks() sharpeyes.Networks {
+	var nets sharpeyes.Networks
+	for _, s := range a.AllowNetworks {
+		if p, err := sharpeyes.ParseNetwork(s); err == nil {
+			nets = append(nets, p)
+		}
+	}
+	return nets
 }
 
 // mobilePattern accepts what DingTalk, WeCom and Feishu take for an
@@ -36,13 +52,19 @@ type AlertsConfig struct {
 var mobilePattern = regexp.MustCompile(`^(\+86-?)?1[3-9][0-9]{9}$`)
 
 func (a *AlertsConfig) validate(e *errorList) {
+	for i, s := range a.AllowNetworks {
+		if _, err := sharpeyes.ParseNetwork(s); err != nil {
+			e.add(fmt.Sprintf("alerts.allow_networks[%d]", i), "%v", err)
+		}
+	}
+	allow := a.Networks()
 	names := map[string]int{}
 	for i := range a.Webhooks {
 		w := &a.Webhooks[i]
 		key := fmt.Sprintf("alerts.webhooks[%d]", i)
 		checkName(e, key+".name", w.Name, i, names, "alerts.webhooks")
 		var fields sharpeyes.ValidationError
-		if errors.As(w.Normalize(a.MaxAge.Std()), &fields) {
+		if errors.As(w.Normalize(a.MaxAge.Std(), allow), &fields) {
 			for _, f := range fields {
 				if f.Field == "name" {
 					continue // checkName holds a config name to stricter rules

@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -139,6 +140,7 @@ func TestValidFull(t *testing.T) {
 		{"alerts.webhooks[2].format (default)", c.Alerts.Webhooks[2].Format, sharpeyes.FormatJSON},
 		{"alerts.webhooks[0].min_duration", c.Alerts.Webhooks[0].MinDuration, 5 * time.Minute},
 		{"alerts.on_call", c.Alerts.OnCall["株洲某某运维公司"], []string{"13800138000", "+86-13900139000"}},
+		{"alerts.allow_networks", c.Alerts.Networks().Contains(netip.MustParseAddr("127.0.0.1")), true},
 		{"regions (unquoted code)", c.Regions["430202"], "荷塘区"},
 		{"collector.instance", c.Collector.Instance, "collector-a"},
 	}

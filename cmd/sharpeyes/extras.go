@@ -58,7 +58,8 @@ func (x *extras) start(ctx context.Context, bg *sync.WaitGroup) {
 func newDispatcher(cfg config.Config, log *slog.Logger, s *store.Store) (*alert.Dispatcher, error) {
 	a := cfg.Alerts
 	o := alert.Options{Store: s, Logger: log, PublicURL: cfg.PublicURL, GroupWindow: a.GroupWindow.Std(),
-		GroupMin: a.GroupMin, MaxAge: a.MaxAge.Std(), OnCall: a.OnCall, Location: cfg.Location()}
+		GroupMin: a.GroupMin, MaxAge: a.MaxAge.Std(), OnCall: a.OnCall, Location: cfg.Location(),
+		AllowNetworks: a.Networks()}
 	o.Webhooks = a.Webhooks // config validated them as the API does; New names them by Name
 	return alert.New(o)
 }
