@@ -1,16 +1,28 @@
 #!/usr/bin/env bash
-# Runs the whole sharpeyes test suite. Installs what the tests need first:
-# redis-server (Debian package), which the tests start themselves on free
-# loopback ports; they never use a Redis already running on 6379.
+# Runs the whole sharpeyes test suite. Installs what the tests need first
+# (Debian packages, when a command is missing): the tests start these
+# servers themselves on free loopback ports and never use a server already
+# running on its standard port (a Redis on 6379, say).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v redis-server >/dev/null 2>&1; then
-	echo "test: redis-server not found, installing the Debian package" >&2
-	if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+missing=()
+# need COMMAND PACKAGE: install PACKAGE when COMMAND is not on PATH.
+need() {
+	if ! command -v "$1" >/dev/null 2>&1 && [ ! -x "$1" ]; then
+		missing+=("$2")
+	fi
+}
+need redis-server redis-server
+need redis-cli redis-tools
+
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "test: installing Debian packages: ${missing[*]}" >&2
 	$SUDO apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
-	# The package may start a system service on 6379; the tests do not use it.
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	# A package may start a system service on its standard port; the tests
+	# do not use it.
 fi
 if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
 	export PATH="$PATH:/usr/local/go/bin"
