@@ -19,7 +19,8 @@
 // Line numbers: for CSV, RowError.Line is the 1-based line of the file on
 // which the row starts (the header is line 1). For JSON, it is the 1-based
 // position of the element in the array, and 0 for a problem outside any
-// element (not an array, data after it).
+// element (not an array, data after it). For a workbook, it is the sheet's
+// row number, and RowError.Cell names the cell.
 //
 // Enum values may be given in Chinese (公安/自建/社会, 规划/在建/已建/撤除, and
 // a few common variants such as 已建成 or 拆除), English ones in any case,
