@@ -42,11 +42,11 @@ type batch struct {
 // setHeader records the columns of a CSV file or workbook: when the id
 // column is headed in Chinese (设备编码) the errors speak Chinese.
 func (b *batch) setHeader(cols []colSpec, headers []string, xlsx bool) {
-	b.cols, b.headers, b.xlsx = cols, append([]string(nil), headers...), xlsx
-	for i, sp := range cols {
-		if sp.field == "id" {
-			b.zh = !strings.EqualFold(strings.TrimSpace(strings.TrimPrefix(headers[i], "\ufeff")), "id")
-			b.headers[i] = strings.TrimSpace(strings.TrimPrefix(headers[i], "\ufeff"))
+	b.cols, b.headers, b.xlsx = cols, make([]string, len(headers)), xlsx
+	for i, h := range headers {
+		b.headers[i] = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+		if i < len(cols) && cols[i].field == "id" {
+			b.zh = !strings.EqualFold(b.headers[i], "id")
 		}
 	}
 }
@@ -71,7 +71,7 @@ func (b *batch) annotate(e *RowError) {
 	}
 	switch {
 	case i >= 0:
-		e.Header = strings.TrimSpace(b.headers[i])
+		e.Header = b.headers[i]
 	case e.Column != "":
 		e.Header = columnZH(e.Column)
 	}
