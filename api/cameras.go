@@ -18,7 +18,10 @@ func registerCameras(g *gin.RouterGroup, d Deps, auth Authz) {
 	s := d.Store
 	g.GET("/cameras", view, listCameras(s))
 	g.POST("/cameras", admin, createCamera(s))
-	g.POST("/cameras/import", admin, importCameras(s))
+	g.POST("/cameras/import", admin, importCameras(s, d.MaxBodyBytes))
+	// PUT is what curl -T sends. It shadows replacing a camera whose id is
+	// "import", as the export route shadows reading one named "export".
+	g.PUT("/cameras/import", admin, importCameras(s, d.MaxBodyBytes))
 	g.GET("/cameras/export", view, exportCameras(s, d.Now))
 	g.GET("/cameras/:id", view, getCamera(s))
 	g.PUT("/cameras/:id", admin, replaceCamera(s))

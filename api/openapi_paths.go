@@ -42,40 +42,56 @@ func builtinPaths() map[string]PathItem {
 			"delete": cameraOp("deleteCamera", "Delete a camera and its live status", "admin", idParam(), nil,
 				map[string]Response{"204": {Description: "deleted"}, "404": ErrorResponse("no such camera")}),
 		},
-		"/api/v1/cameras/import": {"post": cameraOp("importCameras",
-			"Import cameras from CSV or a JSON array (upsert by id; nothing written when a row is bad)", "admin",
-			[]Parameter{
-				boolQuery("dry_run", "validate and count without writing"),
-				boolQuery("skip_invalid", "write the good rows, report the bad ones"),
-				{Name: "mode", In: "query", Description: "create: an id already stored is an error",
-					Schema: Schema{"type": "string", "enum": []string{"upsert", "create"}, "default": "upsert"}},
-			},
-			&RequestBody{Required: true, Content: map[string]MediaType{
-				"text/csv": {Schema: Schema{"type": "string", "description": "UTF-8 (BOM optional) or GBK; English or Chinese headers"}},
-				"application/json": {Schema: Schema{"description": `an array of cameras, or {"items": [...]} as the export writes`,
-					"oneOf": []Schema{
-						{"type": "array", "items": Ref("CameraInput")},
-						{"type": "object", "properties": map[string]Schema{"items": {"type": "array", "items": Ref("CameraInput")}}},
-					}}},
-			}},
-			map[string]Response{
-				"200": {Description: "what was (or, in a dry run, would be) written", Content: JSONContent(Ref("ImportResult"))},
-				"400": ErrorResponse("bad query parameter"),
-				"413": ErrorResponse("body over the size limit"),
-				"422": {Description: "bad rows stopped the import; nothing was written", Content: JSONContent(Ref("ImportFailure"))},
-			})},
+		"/api/v1/cameras/import": {"post": importOp("importCameras"), "put": importOp("importCamerasPut")},
 		"/api/v1/cameras/export": {"get": cameraOp("exportCameras", "Download the cameras matching the list filters", "viewer",
 			append(filterParams(), Parameter{Name: "format", In: "query",
-				Schema: Schema{"type": "string", "enum": []string{"csv", "json"}, "default": "csv"}}),
+				Schema: Schema{"type": "string", "enum": []string{"csv", "json", "xlsx"}, "default": "csv"}},
+				Parameter{Name: "lang", In: "query", Description: "CSV and xlsx headers and owner/lifecycle values: zh writes 设备编码, 公安, 已建, ... as import reads them back",
+					Schema: Schema{"type": "string", "enum": []string{"en", "zh"}, "default": "en"}}),
 			nil, map[string]Response{
-				"200": {Description: "CSV (UTF-8 with BOM) or JSON array, as an attachment", Content: map[string]MediaType{
+				"200": {Description: "CSV (UTF-8 with BOM), JSON array or .xlsx workbook (frozen header row, date cells), as an attachment", Content: map[string]MediaType{
 					"text/csv": {Schema: Schema{"type": "string"}},
+					xlsxType:   {Schema: Schema{"type": "string", "format": "binary"}},
 					"application/json": {Schema: Schema{"type": "object", "required": []string{"items"},
 						"properties": map[string]Schema{"items": {"type": "array", "items": Ref("Camera")}}}},
 				}},
 				"400": ErrorResponse("bad query parameter"),
 			})},
 	}
+}
+
+// importOp documents the import, which POST and PUT (curl -T) both do.
+func importOp(id string) *Operation {
+	return cameraOp(id,
+		"Import cameras from CSV, a JSON array or an .xlsx workbook (upsert by id; nothing written when a row is bad)", "admin",
+		[]Parameter{
+			boolQuery("dry_run", "validate and count without writing"),
+			boolQuery("skip_invalid", "write the good rows, report the bad ones"),
+			{Name: "mode", In: "query", Description: "create: an id already stored is an error",
+				Schema: Schema{"type": "string", "enum": []string{"upsert", "create"}, "default": "upsert"}},
+			{Name: "sheet", In: "query", Description: "the sheet of a workbook to read (default the first)",
+				Schema: Schema{"type": "string"}},
+		},
+		&RequestBody{Required: true, Content: map[string]MediaType{
+			"text/csv": {Schema: Schema{"type": "string", "description": "UTF-8 (BOM optional) or GBK; English or Chinese headers"}},
+			"application/json": {Schema: Schema{"description": `an array of cameras, or {"items": [...]} as the export writes`,
+				"oneOf": []Schema{
+					{"type": "array", "items": Ref("CameraInput")},
+					{"type": "object", "properties": map[string]Schema{"items": {"type": "array", "items": Ref("CameraInput")}}},
+				}}},
+			xlsxType: {Schema: Schema{"type": "string", "format": "binary",
+				"description": "first sheet (or ?sheet=), header row as CSV's; bounded by the body limit and unzipped size"}},
+			"multipart/form-data": {Schema: Schema{"type": "object", "description": "the first file part is the file (curl -F file=@cameras.csv); its name's extension (.csv, .json, .xlsx) or its type tells the format",
+				"properties": map[string]Schema{"file": {"type": "string", "format": "binary"}}}},
+			"application/octet-stream": {Schema: Schema{"type": "string", "format": "binary",
+				"description": "any other or no type (curl -T): the format is detected (xlsx by its zip signature, JSON by [ or {, else CSV); refused in open mode"}},
+		}},
+		map[string]Response{
+			"200": {Description: "what was (or, in a dry run, would be) written", Content: JSONContent(Ref("ImportResult"))},
+			"400": ErrorResponse("bad query parameter, or a form without a file"),
+			"413": ErrorResponse("body over the size limit"),
+			"422": {Description: "bad rows stopped the import; nothing was written", Content: JSONContent(Ref("ImportFailure"))},
+		})
 }
 
 // cameraOp builds an operation guarded by role, adding the 401/403 responses

@@ -58,6 +58,8 @@ func componentSchemas() map[string]Schema {
 		}},
 		"RowError": {"type": "object", "required": []string{"line", "column", "message"}, "properties": map[string]Schema{
 			"line": integer, "column": str, "message": str,
+			"header": {"type": "string", "description": "the column's header as the file spells it, for a file with Chinese headers (whose messages are in Chinese)"},
+			"cell":   {"type": "string", "description": "the cell of a workbook row error, like H12"},
 		}},
 		"ImportResult": {"type": "object", "required": []string{"created", "updated", "skipped", "errors", "dry_run"},
 			"properties": importProps()},
@@ -81,6 +83,8 @@ func importProps() map[string]Schema {
 		"created": integer, "updated": integer, "skipped": integer, "credentials_cleared": integer,
 		"errors":  {"type": "array", "items": Ref("RowError")},
 		"dry_run": {"type": "boolean"},
+		"nothing_imported": {"type": "string",
+			"description": "present when the import writes (or would write) no camera: why (no rows, every row bad, ...)"},
 	}
 }
 

@@ -4,6 +4,10 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/sharpeyes/sharpeyes"
 )
@@ -27,6 +31,51 @@ type batch struct {
 	seen     map[string]int // id -> line of its first row
 	rows     int
 	progress func(rows int)
+
+	// Set from the header of a CSV file or workbook, for annotate.
+	cols    []colSpec
+	headers []string // each column's header as the file spells it
+	zh      bool     // the file's id column is headed in Chinese
+	xlsx    bool     // lines are sheet rows: errors name their cell
+}
+
+// setHeader records the columns of a CSV file or workbook: when the id
+// column is headed in Chinese (设备编码) the errors speak Chinese.
+func (b *batch) setHeader(cols []colSpec, headers []string, xlsx bool) {
+	b.cols, b.headers, b.xlsx = cols, make([]string, len(headers)), xlsx
+	for i, h := range headers {
+		b.headers[i] = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+		if i < len(cols) && cols[i].field == "id" {
+			b.zh = !strings.EqualFold(b.headers[i], "id")
+		}
+	}
+}
+
+// annotate names e's column as the file heads it and its cell, and puts
+// the message in Chinese, for a file with Chinese headers; see RowError.
+func (b *batch) annotate(e *RowError) {
+	i := -1
+	for j, sp := range b.cols {
+		if e.Column != "" && sp.field == e.Column {
+			i = j
+			break
+		}
+	}
+	if b.xlsx && i >= 0 {
+		if name, err := excelize.ColumnNumberToName(i + 1); err == nil {
+			e.Cell = name + strconv.Itoa(e.Line)
+		}
+	}
+	if !b.zh {
+		return
+	}
+	switch {
+	case i >= 0:
+		e.Header = b.headers[i]
+	case e.Column != "":
+		e.Header = columnZH(e.Column)
+	}
+	e.Message = toChinese(e.Message)
 }
 
 // append keeps a good row.
@@ -76,6 +125,9 @@ func (b *batch) add(ctx context.Context, line int, c sharpeyes.Camera, fieldErrs
 		} else {
 			b.seen[c.ID] = line
 		}
+	}
+	for i := range errs {
+		b.annotate(&errs[i])
 	}
 	if len(errs) > 0 {
 		b.errs = append(b.errs, errs...)

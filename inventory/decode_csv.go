@@ -33,6 +33,7 @@ func decodeCSV(ctx context.Context, br *bufio.Reader, b *batch) error {
 	if err != nil {
 		return err
 	}
+	b.setHeader(cols, header, false)
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -45,7 +46,7 @@ func decodeCSV(ctx context.Context, br *bufio.Reader, b *batch) error {
 			continue // Excel writes ",,,," for formatted empty rows
 		}
 		line, _ := cr.FieldPos(0)
-		c, errs := csvCamera(cols, rec, line)
+		c, errs := csvCamera(cols, rec, line, true)
 		if err := b.add(ctx, line, c, errs); err != nil {
 			return err
 		}
@@ -53,8 +54,14 @@ func decodeCSV(ctx context.Context, br *bufio.Reader, b *batch) error {
 }
 
 // csvCamera builds a camera from one record; it returns the errors of
-// fields that do not parse and of a record of the wrong length.
-func csvCamera(cols []colSpec, rec []string, line int) (sharpeyes.Camera, []RowError) {
+// fields that do not parse and of a record of the wrong length. guarded
+// says whether text cells may carry Export's formula guard (CSV; a
+// workbook's text cells are never formulas, so it needs none).
+func csvCamera(cols []colSpec, rec []string, line int, guarded bool) (sharpeyes.Camera, []RowError) {
+	unguard := unguard
+	if !guarded {
+		unguard = func(s string) string { return s }
+	}
 	var c sharpeyes.Camera
 	var errs []RowError
 	need := len(cols) // trailing columns without a header may be left out
@@ -77,7 +84,7 @@ func csvCamera(cols []colSpec, rec []string, line int) (sharpeyes.Camera, []RowE
 			tagCols = append(tagCols, [2]string{sp.tag, rec[i]})
 			continue
 		}
-		if msg := setField(&c, sp.field, rec[i]); msg != "" {
+		if msg := setField(&c, sp.field, rec[i], unguard); msg != "" {
 			errs = append(errs, RowError{Line: line, Column: sp.field, Message: msg})
 		}
 	}

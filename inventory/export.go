@@ -14,22 +14,36 @@ import (
 )
 
 // Export writes the stored cameras matching f to w, sorted by id, as CSV
-// (FormatCSV or FormatAuto) or JSON. The same inventory always gives the
-// same bytes, and no credentials are ever written. It returns an error
-// wrapping ErrInvalid for an unknown format, or the store or write failure.
-func Export(ctx context.Context, s *store.Store, w io.Writer, format Format, f sharpeyes.Filter) error {
+// (FormatCSV or FormatAuto), JSON or an .xlsx workbook, with headers and
+// enum values in lang (CSV and xlsx; "" is English). The same inventory
+// always gives the same CSV and JSON bytes, and no credentials are ever
+// written. It returns an error wrapping ErrInvalid for an unknown format or
+// language, or the store or write failure.
+func Export(ctx context.Context, s *store.Store, w io.Writer, format Format, f sharpeyes.Filter, lang Lang) error {
 	format, err := ParseFormat(string(format))
 	if err != nil {
+		return err
+	}
+	if lang, err = ParseLang(string(lang)); err != nil {
 		return err
 	}
 	cams, err := s.Select(ctx, f)
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	if format == FormatJSON {
+	return Encode(w, cams, format, lang)
+}
+
+// Encode writes cams in the order given as format (FormatAuto: CSV) in lang,
+// as EncodeCSVLang, EncodeJSON or EncodeXLSX do.
+func Encode(w io.Writer, cams []*sharpeyes.Camera, format Format, lang Lang) error {
+	switch format {
+	case FormatJSON:
 		return EncodeJSON(w, cams)
+	case FormatXLSX:
+		return EncodeXLSX(w, cams, lang)
 	}
-	return EncodeCSV(w, cams)
+	return EncodeCSVLang(w, cams, lang)
 }
 
 // EncodeCSV writes cams in the order given as CSV that Decode reads back:
@@ -38,20 +52,24 @@ func Export(ctx context.Context, s *store.Store, w io.Writer, format Format, f s
 // run as a formula is guarded (see the package doc). It returns the first
 // write error.
 func EncodeCSV(w io.Writer, cams []*sharpeyes.Camera) error {
+	return EncodeCSVLang(w, cams, LangEN)
+}
+
+// EncodeCSVLang is EncodeCSV with the headers and the owner and lifecycle
+// values in lang: with LangZH, 设备编码,点位名称,... and 公安/自建/社会,
+// 规划/在建/已建/撤除, as the inventory spreadsheet has them.
+func EncodeCSVLang(w io.Writer, cams []*sharpeyes.Camera, lang Lang) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	if _, err := bw.Write(bomUTF8); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
 	cw := csv.NewWriter(bw)
-	rec := make([]string, len(exportColumns))
-	for i, c := range exportColumns {
-		rec[i] = c.name
-	}
+	rec := headerRecord(lang)
 	if err := cw.Write(rec); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
 	for _, c := range cams {
-		if err := cw.Write(csvRecord(c, rec)); err != nil {
+		if err := cw.Write(csvRecord(c, rec, lang)); err != nil {
 			return fmt.Errorf("write csv: %w", err)
 		}
 	}
@@ -65,8 +83,21 @@ func EncodeCSV(w io.Writer, cams []*sharpeyes.Camera) error {
 	return nil
 }
 
-// csvRecord fills rec with c's fields in exportColumns order.
-func csvRecord(c *sharpeyes.Camera, rec []string) []string {
+// headerRecord returns the export's header in lang.
+func headerRecord(lang Lang) []string {
+	rec := make([]string, len(exportColumns))
+	for i, c := range exportColumns {
+		rec[i] = c.name
+		if lang == LangZH {
+			rec[i] = c.zh
+		}
+	}
+	return rec
+}
+
+// csvRecord fills rec with c's fields in exportColumns order, the owner
+// and lifecycle in lang.
+func csvRecord(c *sharpeyes.Camera, rec []string, lang Lang) []string {
 	for i, col := range exportColumns {
 		var v string
 		switch col.name {
@@ -78,8 +109,14 @@ func csvRecord(c *sharpeyes.Camera, rec []string) []string {
 			v = string(c.Probe)
 		case "owner":
 			v = string(c.Owner)
+			if lang == LangZH {
+				v = zhOwner(c.Owner)
+			}
 		case "lifecycle":
 			v = string(c.Lifecycle)
+			if lang == LangZH {
+				v = zhLifecycle(c.Lifecycle)
+			}
 		case "lat":
 			v = formatCoord(c.Lat)
 		case "lon":

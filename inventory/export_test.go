@@ -61,7 +61,7 @@ func TestExportFiltersAndRejectsUnknownFormat(t *testing.T) {
 	s := newStore(t)
 	mustImport(t, s, mustRead(t, "hetang-cameras.csv"), inventory.Options{})
 	var buf bytes.Buffer
-	err := inventory.Export(context.Background(), s, &buf, inventory.FormatJSON, sharpeyes.Filter{Lifecycle: sharpeyes.Planned})
+	err := inventory.Export(context.Background(), s, &buf, inventory.FormatJSON, sharpeyes.Filter{Lifecycle: sharpeyes.Planned}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,13 +69,13 @@ func TestExportFiltersAndRejectsUnknownFormat(t *testing.T) {
 		t.Fatalf("planned cameras: got %d, want 40", len(cams))
 	}
 	buf.Reset()
-	if err := inventory.Export(context.Background(), s, &buf, "JSON", sharpeyes.Filter{Owner: sharpeyes.OwnerPolice}); err != nil {
+	if err := inventory.Export(context.Background(), s, &buf, "JSON", sharpeyes.Filter{Owner: sharpeyes.OwnerPolice}, ""); err != nil {
 		t.Fatal(err)
 	}
 	if cams := mustDecode(t, buf.String()); len(cams) != 600 {
 		t.Fatalf("police cameras: got %d, want 600", len(cams))
 	}
-	if err := inventory.Export(context.Background(), s, &buf, "xml", sharpeyes.Filter{}); !errors.Is(err, inventory.ErrInvalid) {
+	if err := inventory.Export(context.Background(), s, &buf, "xml", sharpeyes.Filter{}, ""); !errors.Is(err, inventory.ErrInvalid) {
 		t.Fatalf("export as xml: got %v, want ErrInvalid", err)
 	}
 }

@@ -9,9 +9,10 @@ import (
 	"github.com/sharpeyes/sharpeyes"
 )
 
-// setField stores the text of one CSV cell in c. It returns a message when
-// the text cannot be parsed (a number, the tags), or "".
-func setField(c *sharpeyes.Camera, field, v string) string {
+// setField stores the text of one CSV cell in c, passing free text through
+// unguard. It returns a message when the text cannot be parsed (a number,
+// the tags), or "".
+func setField(c *sharpeyes.Camera, field, v string, unguard func(string) string) string {
 	switch field {
 	case "port":
 		return parsePort(&c.Port, v)

@@ -96,3 +96,39 @@ func mustReadF(f *testing.F, name string) []byte {
 	}
 	return b
 }
+
+// FuzzDecodeXLSX is FuzzDecodeCSV for workbooks: no input makes the
+// decoder panic or fail other than by blaming the file, and what it
+// accepts survives a Chinese workbook export and re-import unchanged. The
+// seeds are a LibreOffice workbook, an export of ours, and broken zips.
+func FuzzDecodeXLSX(f *testing.F) {
+	lo := mustReadF(f, "hetang-cameras-300-libreoffice.xlsx")
+	f.Add(lo)
+	f.Add(lo[:len(lo)/2])
+	f.Add([]byte("PK\x03\x04"))
+	cams, _, err := inventory.Decode(bytes.NewReader(mustReadF(f, "bad-rows.csv")), inventory.FormatCSV)
+	if err != nil {
+		f.Fatal(err)
+	}
+	ptrs := make([]*sharpeyes.Camera, len(cams))
+	for i := range cams {
+		ptrs[i] = &cams[i]
+	}
+	var buf bytes.Buffer
+	if err := inventory.EncodeXLSX(&buf, ptrs, inventory.LangEN); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cams, _, err := inventory.Decode(bytes.NewReader(data), inventory.FormatXLSX)
+		if err != nil {
+			if !errors.Is(err, inventory.ErrInvalid) {
+				t.Fatalf("error not blaming the file: %v", err)
+			}
+			return
+		}
+		checkRoundTrip(t, cams, func(w io.Writer, cams []*sharpeyes.Camera) error {
+			return inventory.EncodeXLSX(w, cams, inventory.LangZH)
+		})
+	})
+}

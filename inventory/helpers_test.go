@@ -43,7 +43,7 @@ func mustImport(t testing.TB, s *store.Store, data []byte, opts inventory.Option
 func mustExport(t testing.TB, s *store.Store, format inventory.Format) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := inventory.Export(context.Background(), s, &buf, format, sharpeyes.Filter{}); err != nil {
+	if err := inventory.Export(context.Background(), s, &buf, format, sharpeyes.Filter{}, ""); err != nil {
 		t.Fatalf("export %s: %v", format, err)
 	}
 	return buf.Bytes()

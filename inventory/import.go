@@ -20,6 +20,10 @@ type Options struct {
 	SkipInvalid bool
 	// CreateOnly makes a row whose id is already stored an error.
 	CreateOnly bool
+	// Sheet names the sheet of a workbook to read ("": the first).
+	Sheet string
+	// XLSX bounds a workbook (zero fields: DefaultXLSXLimits').
+	XLSX XLSXLimits
 	// Progress, when set, is called every 1,000 rows read with total -1
 	// (unknown while the file streams), and once with done == total when
 	// the good rows are written (or, in a dry run, checked).
@@ -37,6 +41,10 @@ type Result struct {
 	CredentialsCleared int        `json:"credentials_cleared"`
 	Errors             []RowError `json:"errors"` // never null, sorted by line and SPEC column order
 	DryRun             bool       `json:"dry_run"`
+	// NothingImported, when the import writes (or in a dry run would
+	// write) no camera at all, says why: the file has no rows, every row
+	// is bad, or bad rows stopped it. It is empty otherwise.
+	NothingImported string `json:"nothing_imported,omitempty"`
 }
 
 // Import reads cameras from r (see Decode) and upserts them by id in one
@@ -55,12 +63,15 @@ func Import(ctx context.Context, s *store.Store, r io.Reader, format Format, opt
 	if opts.Progress != nil {
 		progress = func(done int) { opts.Progress(done, -1) }
 	}
-	b, err := decode(ctx, r, format, progress)
+	b, err := decode(ctx, r, format, decodeOptions{progress: progress, sheet: opts.Sheet, limits: opts.XLSX})
 	var fe RowError
 	if errors.As(err, &fe) && errors.Is(err, ErrInvalid) {
 		res.Errors = []RowError{fe}
 	}
 	if err != nil {
+		if errors.Is(err, ErrInvalid) {
+			res.NothingImported = "the file cannot be read: " + err.Error()
+		}
 		return res, err
 	}
 	var exists map[string]bool
@@ -74,9 +85,17 @@ func Import(ctx context.Context, s *store.Store, r io.Reader, format Format, opt
 	}
 	res.Errors = append(res.Errors, b.errs...)
 	if len(b.errs) > 0 && !opts.SkipInvalid {
+		res.NothingImported = fmt.Sprintf("%d of %d rows are bad and the import is all-or-nothing (skip the bad rows to import the rest)",
+			badRows(b.errs), badRows(b.errs)+len(b.cams))
 		return res, fmt.Errorf("%w: %d errors in %d rows, nothing imported", ErrInvalid, len(b.errs), badRows(b.errs))
 	}
 	res.Skipped = badRows(b.errs)
+	switch {
+	case len(b.cams) == 0 && res.Skipped == 0:
+		res.NothingImported = "the file has no camera rows"
+	case len(b.cams) == 0:
+		res.NothingImported = fmt.Sprintf("all %d rows are bad and were skipped", res.Skipped)
+	}
 	if err := write(ctx, s, b.cams, exists, opts, &res); err != nil {
 		return res, err
 	}
@@ -118,8 +137,10 @@ func (b *batch) rejectExisting(exists map[string]bool) {
 	kept := 0
 	for i, c := range b.cams {
 		if exists[c.ID] {
-			b.errs = append(b.errs, RowError{Line: b.lines[i], Column: "id",
-				Message: fmt.Sprintf("camera %q already exists (create-only import)", c.ID)})
+			e := RowError{Line: b.lines[i], Column: "id",
+				Message: fmt.Sprintf("camera %q already exists (create-only import)", c.ID)}
+			b.annotate(&e)
+			b.errs = append(b.errs, e)
 			continue
 		}
 		b.cams[kept], b.lines[kept] = c, b.lines[i]

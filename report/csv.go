@@ -23,20 +23,22 @@ const (
 var bom = []byte{0xEF, 0xBB, 0xBF}
 
 // Write encodes rep (a *Summary, *Coverage, *Outages, *Availability or
-// *Buildout) as format: json, csv or table; lang picks the CSV header
-// language (en, or zh for Chinese); loc is the zone CSV and table times
-// are written in (nil: UTC). It returns an error for an unknown format or
-// report type, and the first write error.
+// *Buildout) as format: json, csv, xlsx or table; lang picks the CSV and
+// xlsx header language (en, or zh for Chinese); loc is the zone CSV, xlsx
+// and table times are written in (nil: UTC). It returns an error for an
+// unknown format or report type, and the first write error.
 func Write(w io.Writer, rep any, format, lang string, loc *time.Location) error {
 	switch format {
 	case FormatJSON, "":
 		return WriteJSON(w, rep)
 	case FormatCSV:
 		return WriteCSV(w, rep, lang, loc)
+	case FormatXLSX:
+		return WriteXLSX(w, rep, lang, loc)
 	case FormatTable:
 		return WriteTable(w, rep, loc)
 	}
-	return fmt.Errorf("unknown format %q (want json, csv or table)", format)
+	return fmt.Errorf("unknown format %q (want json, csv, xlsx or table)", format)
 }
 
 // WriteJSON writes rep as indented JSON, as the API sends it. It returns

@@ -52,8 +52,9 @@ func (r *Reporter) Routes(g *gin.RouterGroup, auth api.Authz) {
 	}
 }
 
-// serve answers one report as JSON, or as CSV (?format=csv, headers in
-// English or with ?lang=zh in Chinese) or a text table (?format=table).
+// serve answers one report as JSON, or as CSV (?format=csv) or an .xlsx
+// workbook (?format=xlsx), headers in English or with ?lang=zh in Chinese,
+// or a text table (?format=table).
 // A bad parameter answers 400 naming it.
 func (r *Reporter) serve(rt route) gin.HandlerFunc {
 	return func(c *gin.Context) {
@@ -79,6 +80,11 @@ func (r *Reporter) serve(rt route) gin.HandlerFunc {
 			c.Header("Content-Type", "text/csv; charset=utf-8")
 			c.Status(http.StatusOK)
 			err = WriteCSV(c.Writer, rep, lang, r.loc)
+		case FormatXLSX:
+			c.Header("Content-Disposition", `attachment; filename="`+rt.name+"-"+r.now().In(r.loc).Format("20060102T150405-0700")+`.xlsx"`)
+			c.Header("Content-Type", XLSXType)
+			c.Status(http.StatusOK)
+			err = WriteXLSX(c.Writer, rep, lang, r.loc)
 		case FormatTable:
 			c.Header("Content-Type", "text/plain; charset=utf-8")
 			c.Status(http.StatusOK)
@@ -94,9 +100,9 @@ func (r *Reporter) serve(rt route) gin.HandlerFunc {
 
 func parseFormat(v url.Values) (format, lang string, err error) {
 	switch format = v.Get("format"); format {
-	case "", FormatJSON, FormatCSV, FormatTable:
+	case "", FormatJSON, FormatCSV, FormatXLSX, FormatTable:
 	default:
-		return "", "", api.BadParam("format", "%q is not one of json, csv, table", clip(format))
+		return "", "", api.BadParam("format", "%q is not one of json, csv, xlsx, table", clip(format))
 	}
 	switch lang = v.Get("lang"); lang {
 	case "", LangEN, LangZH:

@@ -9,8 +9,8 @@ func Docs() map[string]api.PathItem {
 		return api.Parameter{Name: name, In: "query", Description: desc, Schema: api.Schema{"type": "string"}}
 	}
 	common := append(api.FilterParams(),
-		api.Parameter{Name: "format", In: "query", Schema: api.Schema{"type": "string", "enum": []string{"json", "csv", "table"}, "default": "json"}},
-		api.Parameter{Name: "lang", In: "query", Description: "CSV header language",
+		api.Parameter{Name: "format", In: "query", Schema: api.Schema{"type": "string", "enum": []string{"json", "csv", "xlsx", "table"}, "default": "json"}},
+		api.Parameter{Name: "lang", In: "query", Description: "CSV and xlsx header language",
 			Schema: api.Schema{"type": "string", "enum": []string{"en", "zh"}, "default": "en"}})
 	grouping := []api.Parameter{
 		{Name: "group_by", In: "query", Schema: api.Schema{"type": "string", "enum": []string{"region", "owner", "maintainer", "uplink"}, "default": "region"}},
@@ -30,9 +30,10 @@ func Docs() map[string]api.PathItem {
 		return api.PathItem{"get": &api.Operation{OperationID: id, Summary: summary, Description: desc,
 			Tags: []string{"reports"}, MinRole: "viewer", Parameters: all,
 			Responses: map[string]api.Response{
-				"200": {Description: "the report (JSON, CSV with a UTF-8 BOM, or a text table)", Content: map[string]api.MediaType{
+				"200": {Description: "the report (JSON, CSV with a UTF-8 BOM, an .xlsx workbook, or a text table)", Content: map[string]api.MediaType{
 					"application/json": {Schema: api.Schema{"type": "object"}},
 					"text/csv":         {Schema: api.Schema{"type": "string"}},
+					XLSXType:           {Schema: api.Schema{"type": "string", "format": "binary"}},
 				}},
 				"400": api.ErrorResponse("bad query parameter (error.field names it)"),
 				"401": api.ErrorResponse("no valid bearer token"),

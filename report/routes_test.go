@@ -150,7 +150,7 @@ func TestReportRoutesRejectBadParamsNamingThem(t *testing.T) {
 		{"/reports/coverage?group_by=colour", "group_by"},
 		{"/reports/coverage?level=4", "level"},
 		{"/reports/coverage?owner=army", "owner"},
-		{"/reports/coverage?format=xlsx", "format"},
+		{"/reports/coverage?format=xls", "format"},
 		{"/reports/coverage?format=csv&lang=fr", "lang"},
 		{"/reports/availability?window=forever", "window"},
 		{"/reports/availability?from=yesterday", "from"},

@@ -31,8 +31,8 @@ func runReport(ctx context.Context, e env, args []string) error {
 	fs := newFlags("report", e.stderr)
 	var cf configFlags
 	cf.register(fs)
-	format := fs.String("format", "table", "table, csv or json")
-	lang := fs.String("lang", "en", "CSV headers: en or zh")
+	format := fs.String("format", "table", "table, csv, json or xlsx")
+	lang := fs.String("lang", "en", "CSV and xlsx headers: en or zh")
 	values := map[string]*string{}
 	for _, p := range reportParams {
 		values[p.param] = fs.String(p.flag, "", p.usage)

@@ -1,0 +1,151 @@
+package inventory
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/sharpeyes/sharpeyes"
+)
+
+// xlsxWidths are the export's column widths in characters, by column name.
+var xlsxWidths = map[string]float64{
+	"id": 24, "name": 32, "host": 16, "path": 26, "region": 30, "maintainer": 18, "uplink": 16,
+	"due": 14, "installed_at": 14, "tags": 30,
+}
+
+// EncodeXLSX writes cams in the order given as an .xlsx workbook that
+// Decode reads back: one sheet with the header row of EncodeCSVLang in lang
+// (bold and frozen, so that it stays in view while scrolling), the port,
+// latitude and longitude as numbers, due and installed_at as date cells
+// (yyyy-mm-dd) and the rest as text cells, which a spreadsheet never runs
+// as formulas. It returns the first encoding or write error.
+func EncodeXLSX(w io.Writer, cams []*sharpeyes.Camera, lang Lang) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := "cameras"
+	if lang == LangZH {
+		sheet = "摄像机"
+	}
+	if err := f.SetSheetName(f.GetSheetName(0), sheet); err != nil {
+		return fmt.Errorf("write xlsx: %w", err)
+	}
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return fmt.Errorf("write xlsx: %w", err)
+	}
+	st, err := newXLSXStyles(f)
+	if err != nil {
+		return err
+	}
+	for i, c := range exportColumns {
+		if wd, ok := xlsxWidths[c.name]; ok {
+			if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
+				return fmt.Errorf("write xlsx: %w", err)
+			}
+		}
+	}
+	if err := sw.SetPanes(frozenHeader); err != nil {
+		return fmt.Errorf("write xlsx: %w", err)
+	}
+	header := headerRecord(lang)
+	row := make([]any, len(header))
+	for i, h := range header {
+		row[i] = excelize.Cell{StyleID: st.header, Value: h}
+	}
+	if err := sw.SetRow("A1", row); err != nil {
+		return fmt.Errorf("write xlsx: %w", err)
+	}
+	rec := make([]string, len(exportColumns))
+	for n, c := range cams {
+		cell, err := excelize.CoordinatesToCellName(1, n+2)
+		if err != nil {
+			return fmt.Errorf("write xlsx: %w", err)
+		}
+		if err := sw.SetRow(cell, xlsxRow(c, row, rec, lang, st)); err != nil {
+			return fmt.Errorf("write xlsx: camera %q: %w", c.ID, err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return fmt.Errorf("write xlsx: %w", err)
+	}
+	if _, err := f.WriteTo(w); err != nil {
+		return fmt.Errorf("write xlsx: %w", err)
+	}
+	return nil
+}
+
+// frozenHeader keeps row 1 in view.
+var frozenHeader = &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+	Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}
+
+// xlsxStyles are the style ids of an export workbook.
+type xlsxStyles struct{ header, date, text int }
+
+func newXLSXStyles(f *excelize.File) (xlsxStyles, error) {
+	var st xlsxStyles
+	var err error
+	if st.header, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}}); err != nil {
+		return st, fmt.Errorf("write xlsx: %w", err)
+	}
+	dateFmt := "yyyy-mm-dd"
+	if st.date, err = f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt}); err != nil {
+		return st, fmt.Errorf("write xlsx: %w", err)
+	}
+	// Text format ("@"): a GB/T 28181 id typed over stays 20 digits
+	// instead of turning into 4.3E+19.
+	if st.text, err = f.NewStyle(&excelize.Style{NumFmt: 49}); err != nil {
+		return st, fmt.Errorf("write xlsx: %w", err)
+	}
+	return st, nil
+}
+
+// xlsxRow fills row with c's cells in exportColumns order; rec is
+// scratch space for csvRecord. Empty values are blank cells.
+func xlsxRow(c *sharpeyes.Camera, row []any, rec []string, lang Lang, st xlsxStyles) []any {
+	csvRecord(c, rec, lang)
+	for i, col := range exportColumns {
+		var v any
+		switch col.name {
+		case "port":
+			if c.Port != 0 {
+				v = c.Port
+			}
+		case "lat":
+			if c.Lat != nil {
+				v = *c.Lat
+			}
+		case "lon":
+			if c.Lon != nil {
+				v = *c.Lon
+			}
+		case "due":
+			v = xlsxDateCell(c.Due, st)
+		case "installed_at":
+			v = xlsxDateCell(c.InstalledAt, st)
+		case "owner", "lifecycle", "probe":
+			if rec[i] != "" {
+				v = rec[i]
+			}
+		case "tags":
+			if s := formatTags(c.Tags); s != "" {
+				v = excelize.Cell{StyleID: st.text, Value: s}
+			}
+		default:
+			if s := *textField(c, col.name); s != "" {
+				v = excelize.Cell{StyleID: st.text, Value: s}
+			}
+		}
+		row[i] = v
+	}
+	return row
+}
+
+// xlsxDateCell is a date cell for d, or nil when d is unset.
+func xlsxDateCell(d sharpeyes.Date, st xlsxStyles) any {
+	if t := d.Time(); !t.IsZero() {
+		return excelize.Cell{StyleID: st.date, Value: t}
+	}
+	return nil
+}
