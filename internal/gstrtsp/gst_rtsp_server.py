@@ -47,7 +47,9 @@ def main():
     server.set_service(str(port))
     factory = GstRtspServer.RTSPMediaFactory()
     factory.set_launch(PIPELINE)
-    factory.set_shared(True)
+    # Not shared: a shared media being torn down after one client answers
+    # the next DESCRIBE with 503.
+    factory.set_shared(False)
     if method != "none":
         user, password = args[2], args[3]
         auth = GstRtspServer.RTSPAuth()
