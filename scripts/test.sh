@@ -14,8 +14,22 @@ need() {
 		missing+=("$2")
 	fi
 }
+# need_file PATH PACKAGE: install PACKAGE when no file matches PATH (a glob,
+# for the multiarch library directory).
+need_file() {
+	if ! compgen -G "$1" >/dev/null; then
+		missing+=("$2")
+	fi
+}
 need redis-server redis-server
 need redis-cli redis-tools
+# GStreamer's RTSP server, started by internal/gstrtsp for the probe tests
+# (through the system python3: /usr/bin/python3 with Debian's gi module).
+need /usr/bin/python3 python3
+need_file '/usr/lib/python3/dist-packages/gi/__init__.py' python3-gi
+need_file '/usr/lib/*/girepository-1.0/GstRtspServer-1.0.typelib' gir1.2-gst-rtsp-server-1.0
+need_file '/usr/lib/*/gstreamer-1.0/libgstvideotestsrc.so' gstreamer1.0-plugins-base
+need_file '/usr/lib/*/gstreamer-1.0/libgstrtp.so' gstreamer1.0-plugins-good
 
 if [ ${#missing[@]} -gt 0 ]; then
 	echo "test: installing Debian packages: ${missing[*]}" >&2

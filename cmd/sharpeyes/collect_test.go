@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/sharpeyes/sharpeyes"
@@ -92,5 +94,63 @@ func TestCollectOnceProcessesProbeEachCameraOnce(t *testing.T) {
 				t.Fatalf("%d statuses, %d written; want %d", len(sts), written, tc.cameras)
 			}
 		})
+	}
+}
+
+// TestCollectOnceListsFailingCameras: after its summary, `collect --once`
+// lists the first N failing cameras by reason (id, name, host), so the
+// technician knows where to go.
+func TestCollectOnceListsFailingCameras(t *testing.T) {
+	ctx := context.Background()
+	srv := redistest.Start(t)
+	f, err := fleet.Start(ctx, fleet.Config{Cameras: 20, Seed: 5, BaseIP: "127.26.0.2",
+		Mix: map[fleet.Behavior]float64{fleet.Refused: 0.2, fleet.RTSP404: 0.15}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	if _, err := store.New(srv.Client()).PutMany(ctx, f.Cameras()); err != nil {
+		t.Fatal(err)
+	}
+	var failing []string // "reason id name host", in the order expected
+	for _, c := range f.Cameras() {
+		if _, reason := f.Expected(c.ID); reason != "" {
+			failing = append(failing, strings.Join([]string{reason, c.ID, c.Name, c.Host}, " "))
+		}
+	}
+	slices.Sort(failing)
+	if len(failing) < 5 {
+		t.Fatalf("fleet has %d failing cameras, the test needs 5", len(failing))
+	}
+	for _, tt := range []struct {
+		args []string
+		want int
+	}{{nil, len(failing)}, {[]string{"--show-failing", "3"}, 3}, {[]string{"--show-failing", "0"}, 0}} {
+		args := append([]string{"collect", "--once", "--redis", "redis://" + srv.Addr}, tt.args...)
+		code, out, errOut := runCmd(t, []string{"SHARPEYES_COLLECTOR_PROBE_TIMEOUT=2s"}, args...)
+		if code != exitOK {
+			t.Fatalf("%v: exit %d\n%s", args, code, errOut)
+		}
+		_, list, found := strings.Cut(out, "failing cameras")
+		if tt.want == 0 {
+			if found {
+				t.Errorf("%v: listed failing cameras:\n%s", args, out)
+			}
+			continue
+		}
+		if !found {
+			t.Fatalf("%v: no failing cameras listed:\n%s", args, out)
+		}
+		lines := strings.Split(strings.TrimSpace(list), "\n")[2:] // header line, column titles
+		var got []string
+		for _, l := range lines {
+			got = append(got, strings.Join(strings.Fields(l), " "))
+		}
+		if !slices.Equal(got, failing[:tt.want]) {
+			t.Errorf("%v: listed\n%s\nwant\n%s", args, strings.Join(got, "\n"), strings.Join(failing[:tt.want], "\n"))
+		}
+		if !strings.Contains(list, fmt.Sprintf("%d", len(failing))) {
+			t.Errorf("%v: the list does not say how many cameras fail (%d):\n%s", args, len(failing), list)
+		}
 	}
 }

@@ -4,13 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
 	"sort"
 	"sync"
+	"text/tabwriter"
 	"time"
 
+	"github.com/sharpeyes/sharpeyes"
 	"github.com/sharpeyes/sharpeyes/collector"
 	"github.com/sharpeyes/sharpeyes/config"
 	"github.com/sharpeyes/sharpeyes/inventory"
@@ -27,6 +30,7 @@ func runCollect(ctx context.Context, e env, args []string) error {
 	once := fs.Bool("once", false, "run one sweep of every camera, print a summary and exit")
 	inv := fs.String("inventory", "", "with no Redis configured: sweep this inventory file in memory")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
+	showFailing := fs.Int("show-failing", 20, "with --once: after the summary, list the first N failing cameras by reason (0: none)")
 	metricsListen := fs.String("metrics-listen", "", "without --once: serve Prometheus metrics on this address at /metrics")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
@@ -67,7 +71,58 @@ func runCollect(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("sweep: %w", err)
 	}
-	return printSummary(e, sum, *asJSON)
+	if err := printSummary(e, sum, *asJSON); err != nil {
+		return err
+	}
+	if *asJSON || *showFailing <= 0 {
+		return nil
+	}
+	return printFailing(ctx, e.stdout, s, *showFailing)
+}
+
+// printFailing lists the first n cameras whose last probe failed, by
+// reason then id: reason, id, name, host. It says how many fail in all.
+func printFailing(ctx context.Context, w io.Writer, s *store.Store, n int) error {
+	cams, err := s.Select(ctx, sharpeyes.Filter{})
+	if err != nil {
+		return fmt.Errorf("list failing cameras: %w", err)
+	}
+	ids := make([]string, len(cams))
+	for i, c := range cams {
+		ids[i] = c.ID
+	}
+	sts, err := s.Statuses(ctx, ids)
+	if err != nil {
+		return fmt.Errorf("list failing cameras: %w", err)
+	}
+	type row struct{ reason, id, name, host string }
+	var rows []row
+	for _, c := range cams {
+		if st, ok := sts[c.ID]; ok && st.Reason != "" {
+			rows = append(rows, row{st.Reason, c.ID, c.Name, c.Host})
+		}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	sort.Slice(rows, func(i, j int) bool {
+		if rows[i].reason != rows[j].reason {
+			return rows[i].reason < rows[j].reason
+		}
+		return rows[i].id < rows[j].id
+	})
+	if len(rows) > n {
+		fmt.Fprintf(w, "failing cameras: %d, the first %d by reason (--show-failing N for more):\n", len(rows), n)
+		rows = rows[:n]
+	} else {
+		fmt.Fprintf(w, "failing cameras: %d, by reason:\n", len(rows))
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  reason\tid\tname\thost")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", r.reason, r.id, r.name, r.host)
+	}
+	return tw.Flush()
 }
 
 // collectForever runs the collector on its schedule until ctx ends, with

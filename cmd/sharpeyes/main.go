@@ -50,7 +50,7 @@ func commands() []command {
 		{"import", "import a CSV or JSON inventory", runImport},
 		{"export", "export the inventory as CSV or JSON", runExport},
 		{"report", "print a report: coverage, outages, availability, buildout", runReport},
-		{"probe", "diagnose one camera: rtsp://, onvif://, tcp://, http://, icmp://", runProbe},
+		{"probe", "diagnose one camera: a URL (rtsp://, onvif://, tcp://, http://, icmp://), HOST:PORT or a camera id", runProbe},
 		{"fleet", "serve a simulated camera fleet on loopback", runFleet},
 		{"healthcheck", "exit 0 when a running serve is ready (for Docker HEALTHCHECK)", runHealthcheck},
 		{"version", "print the version", func(_ context.Context, e env, _ []string) error {

@@ -13,6 +13,7 @@ import (
 //
 //	connect   0.4ms  ok    127.0.0.1:554
 //	OPTIONS   0.3ms  ok    200 OK
+//	DESCRIBE  0.2ms  ok    401 challenge (digest MD5) → retry with credentials
 //	DESCRIBE  0.5ms  FAIL  401 Unauthorized
 //	verdict: degraded (rtsp_401) after 1.2ms: DESCRIBE: credentials refused (401 Unauthorized)
 //

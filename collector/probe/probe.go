@@ -76,6 +76,9 @@ type Result struct {
 	Auth string
 	// ClockOffset is device time minus our time (onvif only).
 	ClockOffset *time.Duration
+	// Codecs are the tracks of the stream (rtsp only, when it was
+	// described), each named by its codec.
+	Codecs []Track
 	// Steps are the stages of the probe, for `sharpeyes probe` output.
 	Steps []Step
 }

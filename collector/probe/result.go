@@ -104,9 +104,33 @@ func explain(err error, fallback string) (reason, detail string) {
 		return sharpeyes.ReasonBadResponse, shorten(err.Error())
 	}
 	if r := netReason(err); r != "" {
-		return r, shorten(err.Error())
+		return r, netDetail(err, r)
 	}
 	return fallback, shorten(err.Error())
+}
+
+// netDetail says what a network error of reason r means in a few words,
+// without Go's chain of operations ("dial tcp 10.0.0.1:554: connect:
+// connection refused" reads "connection refused").
+func netDetail(err error, r string) string {
+	var (
+		dnsErr  *net.DNSError
+		addrErr *net.AddrError
+		errno   syscall.Errno
+	)
+	switch {
+	case errors.As(err, &dnsErr):
+		return shorten("cannot resolve " + dnsErr.Name + ": " + dnsErr.Err)
+	case errors.As(err, &addrErr):
+		return shorten(addrErr.Err + ": " + addrErr.Addr)
+	case errors.As(err, &errno):
+		return errno.Error()
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "connection closed by the device"
+	case r == sharpeyes.ReasonTimeout:
+		return "no answer before the deadline"
+	}
+	return shorten(err.Error())
 }
 
 // netReason classifies a network error, or returns "" when err is none of

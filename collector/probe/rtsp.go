@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"net"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -70,15 +71,31 @@ func (s *rtspSession) probe(ctx context.Context, rec *recorder, t Target) Result
 	if err := s.verdict("DESCRIBE"); err != nil {
 		return rec.end(err, sharpeyes.ReasonBadResponse)
 	}
-	video, err := HasVideo(s.resp.Body)
-	switch {
-	case err != nil:
+	tracks, err := Tracks(s.resp.Body)
+	if err != nil {
 		return rec.fail("sdp", failure(sharpeyes.ReasonBadResponse, err.Error()), "")
-	case !video:
-		return rec.fail("sdp", failure(sharpeyes.ReasonNoVideo, "no m=video line in the SDP"), "")
 	}
-	rec.step("sdp", true, "video track")
+	rec.res.Codecs = tracks
+	if !slices.ContainsFunc(tracks, func(t Track) bool { return t.Media == "video" }) {
+		return rec.fail("sdp", failure(sharpeyes.ReasonNoVideo, "no m=video line in the SDP: "+trackList(tracks)), "")
+	}
+	rec.step("sdp", true, trackList(tracks))
 	return rec.up("video stream described")
+}
+
+// trackList is "video H264, audio PCMA/G711A", or "no tracks".
+func trackList(tracks []Track) string {
+	if len(tracks) == 0 {
+		return "no tracks"
+	}
+	b := make([]byte, 0, 32*len(tracks))
+	for i, t := range tracks {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(append(append(b, t.Media...), ' '), t.CodecName()...)
+	}
+	return string(b)
 }
 
 // rtspSession is one probe's connection and buffers. Sessions are pooled so
@@ -175,7 +192,14 @@ func (s *rtspSession) request(ctx context.Context, rec *recorder, method string)
 			rec.step(method, s.resp.StatusCode/100 == 2, statusText(&s.resp))
 			return nil
 		}
-		rec.step(method, false, statusText(&s.resp)+", retrying with "+s.auth.ch.name())
+		// Asking for credentials is how every login starts, and a stale
+		// nonce is how a Digest session goes on: both are normal steps.
+		// Whether the credentials work is the next response's business.
+		what := "401 challenge (" + s.auth.ch.name() + ") → retry with credentials"
+		if sentAuth {
+			what = "401 stale nonce (" + s.auth.ch.name() + ") → retry with a fresh nonce"
+		}
+		rec.step(method, true, what)
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 )
 
 // ErrBadSDP is wrapped by HasVideo's errors.
@@ -47,4 +49,83 @@ func HasVideo(sdp []byte) (bool, error) {
 // isVideoMedia reports whether an m= value starts with the media type video.
 func isVideoMedia(v []byte) bool {
 	return len(v) > 5 && bytes.EqualFold(v[:5], []byte("video")) && v[5] == ' '
+}
+
+// Track is one media line (m=) of an SDP: its media type, its first
+// (preferred) payload type and the codec of that payload type.
+type Track struct {
+	Media       string `json:"media"` // video, audio, application, ...
+	PayloadType int    `json:"payload_type"`
+	// Codec is H264, H265, MJPEG, AAC, PCMA, PCMU, G722, OPUS, ... : the
+	// a=rtpmap encoding name of the payload type (upper-case, with the
+	// usual aliases folded: HEVC is H265, JPEG is MJPEG, MPEG4-GENERIC and
+	// MP4A-LATM are AAC), else the static payload type's codec (RFC 3551),
+	// else "".
+	Codec string `json:"codec"`
+}
+
+// CodecName is the codec as `sharpeyes probe` shows it, with the alias a
+// technician sees on a camera's web page: H265/HEVC, PCMA/G711A,
+// PCMU/G711U; "unknown" when the SDP does not say.
+func (t Track) CodecName() string {
+	switch t.Codec {
+	case "":
+		return "unknown"
+	case "H265":
+		return "H265/HEVC"
+	case "PCMA":
+		return "PCMA/G711A"
+	case "PCMU":
+		return "PCMU/G711U"
+	}
+	return t.Codec
+}
+
+// staticPayloads are the codecs of RFC 3551's static payload types that
+// cameras use.
+var staticPayloads = map[int]string{0: "PCMU", 3: "GSM", 4: "G723", 8: "PCMA", 9: "G722", 14: "MPA",
+	18: "G729", 26: "MJPEG", 32: "MPV", 33: "MP2T", 34: "H263"}
+
+// encodingAliases folds rtpmap encoding names into one name per codec.
+var encodingAliases = map[string]string{"HEVC": "H265", "JPEG": "MJPEG", "MPEG4-GENERIC": "AAC",
+	"MP4A-LATM": "AAC", "MP4V-ES": "MPEG4"}
+
+// Tracks returns the media tracks of an SDP in order, each named by its
+// codec. It validates sdp like HasVideo and returns its errors.
+func Tracks(sdp []byte) ([]Track, error) {
+	if _, err := HasVideo(sdp); err != nil {
+		return nil, err
+	}
+	var tracks []Track
+	for line := range bytes.Lines(sdp) {
+		line = bytes.TrimRight(line, "\r\n")
+		switch {
+		case bytes.HasPrefix(line, []byte("m=")):
+			f := bytes.Fields(line[2:])
+			tr := Track{PayloadType: -1}
+			if len(f) > 0 {
+				tr.Media = strings.ToLower(string(f[0]))
+			}
+			if len(f) > 3 {
+				if n, err := strconv.Atoi(string(f[3])); err == nil && n >= 0 && n <= 127 {
+					tr.PayloadType = n
+					tr.Codec = staticPayloads[n]
+				}
+			}
+			tracks = append(tracks, tr)
+		case bytes.HasPrefix(line, []byte("a=rtpmap:")) && len(tracks) > 0:
+			tr := &tracks[len(tracks)-1]
+			pt, enc, ok := bytes.Cut(line[len("a=rtpmap:"):], []byte(" "))
+			if n, err := strconv.Atoi(string(pt)); !ok || err != nil || n != tr.PayloadType {
+				continue
+			}
+			name, _, _ := bytes.Cut(bytes.TrimSpace(enc), []byte("/"))
+			codec := strings.ToUpper(string(name))
+			if alias, ok := encodingAliases[codec]; ok {
+				codec = alias
+			}
+			tr.Codec = shorten(codec)
+		}
+	}
+	return tracks, nil
 }
