@@ -63,7 +63,11 @@ func (n *Notifier) Notify(ctx context.Context, a *Alert) (retry bool, err error)
 	}
 	ctx, cancel := context.WithTimeout(ctx, n.timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, n.w.URL, bytes.NewReader(body))
+	target := n.w.URL
+	if n.f.endpoint != nil {
+		target = n.f.endpoint(target)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
 	if err != nil {
 		return false, fmt.Errorf("build request: %w", redactErr(err))
 	}
