@@ -16,13 +16,17 @@ import (
 const (
 	FormatJSON         = "json"
 	FormatAlertmanager = "alertmanager"
-	FormatDingTalk     = "dingtalk"
-	FormatWeCom        = "wecom"
-	FormatFeishu       = "feishu"
+	// FormatAlertmanagerWebhook is the payload Alertmanager sends to its
+	// receivers, for relays that consume it; FormatAlertmanager pushes to an
+	// Alertmanager's API instead.
+	FormatAlertmanagerWebhook = "alertmanager-webhook"
+	FormatDingTalk            = "dingtalk"
+	FormatWeCom               = "wecom"
+	FormatFeishu              = "feishu"
 )
 
 // WebhookFormats lists every valid Webhook.Format.
-var WebhookFormats = []string{FormatJSON, FormatAlertmanager, FormatDingTalk, FormatWeCom, FormatFeishu}
+var WebhookFormats = []string{FormatJSON, FormatAlertmanager, FormatAlertmanagerWebhook, FormatDingTalk, FormatWeCom, FormatFeishu}
 
 // Event types, as webhooks subscribe to them and receivers see them.
 const (
@@ -49,13 +53,17 @@ type Webhook struct {
 	// Name identifies the webhook in logs and the dead-letter list; in the
 	// config file it is required and unique.
 	Name string `json:"name,omitempty" yaml:"name"`
-	// URL receives a POST per alert; http or https. Its query string may
-	// carry a token (dingtalk access_token, wecom key), so it is shown only
-	// redacted.
+	// URL receives a POST per alert; http or https. For the alertmanager
+	// format it is the Alertmanager's base URL (http://am:9093), and the
+	// POST goes to {url}/api/v2/alerts. Its query string may carry a token
+	// (dingtalk access_token, wecom key), so it is shown only redacted.
 	URL string `json:"url" yaml:"url" secret:"url"`
-	// Format is json, alertmanager, dingtalk, wecom or feishu. Default json.
+	// Format is json, alertmanager (pushes to an Alertmanager's API v2),
+	// alertmanager-webhook (the payload Alertmanager sends to its
+	// receivers, for relays), dingtalk, wecom or feishu. Default json.
 	Format string `json:"format" yaml:"format"`
-	// Secret signs deliveries (json, alertmanager: HMAC header; dingtalk,
+	// Secret signs deliveries (json, alertmanager, alertmanager-webhook:
+	// HMAC header, which Alertmanager ignores; dingtalk,
 	// feishu: the vendor's signing); wecom robots are not signed. Default
 	// "" (unsigned).
 	Secret string `json:"-" yaml:"secret" secret:"true"`

@@ -30,7 +30,15 @@ type Alert struct {
 	// the group for group.*.
 	Cameras   []CameraRef   `json:"cameras,omitempty"`
 	Isolation *IsolationRef `json:"isolation,omitempty"`
+	// Alerts are the open alerts a Resend repeats, each as first sent.
+	Alerts []Alert `json:"alerts,omitempty"`
 }
+
+// Resend is the type of the deliveries that repeat the open alerts of an
+// alertmanager webhook, so that Alertmanager does not resolve them by its
+// resolve_timeout while the outage lasts (resend.go). Only alertmanager
+// webhooks get them.
+const Resend = "alertmanager.resend"
 
 // CameraRef describes a camera in an alert.
 type CameraRef struct {

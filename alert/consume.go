@@ -28,6 +28,8 @@ type consumer struct {
 	retry   []Event // read but not handled because of an error
 	iso     *isolation
 	errs    int // consecutive failed steps
+	// nextResend is when open alerts are next re-sent to Alertmanagers.
+	nextResend time.Time
 	// hooks caches the webhooks for one step.
 	hooks []*Webhook
 }
@@ -43,6 +45,7 @@ func (c *consumer) reset() {
 	c.groups = make(map[string]*batch)
 	c.refs = make(map[string]int)
 	c.held, c.acks, c.retry, c.iso = nil, nil, nil, nil
+	c.nextResend = time.Time{} // a new term re-sends at once
 }
 
 func (c *consumer) run(ctx context.Context) {
@@ -112,6 +115,9 @@ func (c *consumer) step(ctx context.Context) error {
 		return err
 	}
 	if err := c.flush(ctx); err != nil {
+		return err
+	}
+	if err := c.resend(ctx); err != nil {
 		return err
 	}
 	return c.ack(ctx)

@@ -28,6 +28,7 @@ const (
 	DefaultPollInterval   = time.Second
 	DefaultWorkers        = 4
 	DefaultLeaseTTL       = 15 * time.Second
+	DefaultResendInterval = time.Minute
 )
 
 // Options configure a Dispatcher. Store is required; zero values take the
@@ -74,6 +75,10 @@ type Options struct {
 	Instance string
 	// Source overrides the events stream (tests).
 	Source Source
+	// ResendInterval is how often the alerts open at an alertmanager
+	// webhook are posted again, so that Alertmanager (resolve_timeout,
+	// default 5m) keeps them firing while the outage lasts (resend.go).
+	ResendInterval time.Duration
 	// MaxActiveSilences caps the silences not yet ended (default
 	// DefaultMaxActiveSilences); creating one more answers 409.
 	MaxActiveSilences int
@@ -145,6 +150,7 @@ func withDefaults(o Options) Options {
 	setDefault(&o.PollInterval, DefaultPollInterval)
 	setDefault(&o.Workers, DefaultWorkers)
 	setDefault(&o.LeaseTTL, DefaultLeaseTTL)
+	setDefault(&o.ResendInterval, DefaultResendInterval)
 	if o.Instance == "" {
 		host, _ := os.Hostname()
 		b := make([]byte, 4)

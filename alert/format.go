@@ -20,14 +20,17 @@ type format struct {
 	// vendor is set for chat robots that answer 200 with an error code in
 	// the body.
 	vendor bool
+	// endpoint, when set, maps the webhook's url to the one posted to.
+	endpoint func(url string) string
 }
 
 var formats = map[string]format{
-	FormatJSON:         {render: renderJSON, sign: signHeaders},
-	FormatAlertmanager: {render: renderAlertmanager, sign: signHeaders},
-	FormatDingTalk:     {render: renderDingTalk, sign: signDingTalkURL, vendor: true},
-	FormatWeCom:        {render: renderWeCom, vendor: true},
-	FormatFeishu:       {render: renderFeishu, vendor: true},
+	FormatJSON:                {render: renderJSON, sign: signHeaders},
+	FormatAlertmanager:        {render: renderAlertmanager, sign: signHeaders, endpoint: amEndpoint},
+	FormatAlertmanagerWebhook: {render: renderAlertmanagerWebhook, sign: signHeaders},
+	FormatDingTalk:            {render: renderDingTalk, sign: signDingTalkURL, vendor: true},
+	FormatWeCom:               {render: renderWeCom, vendor: true},
+	FormatFeishu:              {render: renderFeishu, vendor: true},
 }
 
 // Render returns the body a webhook of the given format receives for a,

@@ -1,99 +1,124 @@
 package alert
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
-	"sort"
+	"net/url"
 	"strings"
 	"time"
 )
 
-// The alertmanager format is Alertmanager's webhook payload (version 4),
-// so that anything that takes Alertmanager webhooks takes sharpeyes: one
-// alert per camera, "firing" for downs and "resolved" (with endsAt) for
-// ups. A firing alert and its resolution carry the same labels, hence the
-// same fingerprint; the reason is an annotation since it changes.
-type amMessage struct {
-	Version           string            `json:"version"`
-	GroupKey          string            `json:"groupKey"`
-	TruncatedAlerts   int               `json:"truncatedAlerts"`
-	Status            string            `json:"status"`
-	Receiver          string            `json:"receiver"`
-	GroupLabels       map[string]string `json:"groupLabels"`
-	CommonLabels      map[string]string `json:"commonLabels"`
-	CommonAnnotations map[string]string `json:"commonAnnotations"`
-	ExternalURL       string            `json:"externalURL"`
-	Alerts            []amAlert         `json:"alerts"`
-}
-
-type amAlert struct {
-	Status       string            `json:"status"`
+// The alertmanager format feeds an Alertmanager: the body is what its API
+// v2 takes on POST /api/v2/alerts (the webhook's url is the Alertmanager's
+// base URL), a JSON array of postable alerts. Each alert is known to
+// Alertmanager by its labels, so a firing alert, its re-sends and its
+// resolution carry the same ones:
+//
+//	alertname   SharpeyesCameraDown, SharpeyesCameraDegraded,
+//	            SharpeyesGroupDown or SharpeyesCollectorIsolated
+//	severity    critical (warning for degraded)
+//	camera_id, camera_name, region, owner, maintainer, uplink
+//	            of the camera (camera alerts, empty ones left out)
+//	uplink or region
+//	            the group's (group alerts: one alert per group)
+//	instance    the isolated collector (collector.isolated)
+//
+// Annotations: summary and description (the message text, in Chinese),
+// reason (camera alerts), camera_url ({public_url}/cameras/{id}, with
+// public_url). startsAt is when the outage began, on every send; endsAt is
+// set only on resolution (camera.up, group.up). A firing alert has no
+// endsAt, so Alertmanager resolves it by itself after its resolve_timeout
+// (default 5m) unless it is sent again: the dispatcher re-sends the open
+// alerts every Options.ResendInterval (default 1m; see resend.go).
+type amPostable struct {
 	Labels       map[string]string `json:"labels"`
 	Annotations  map[string]string `json:"annotations"`
 	StartsAt     time.Time         `json:"startsAt"`
-	EndsAt       time.Time         `json:"endsAt"`
-	GeneratorURL string            `json:"generatorURL"`
-	Fingerprint  string            `json:"fingerprint"`
+	EndsAt       *time.Time        `json:"endsAt,omitempty"`
+	GeneratorURL string            `json:"generatorURL,omitempty"`
 }
 
-var amAlertNames = map[string]string{
-	CameraDown: "CameraDown", CameraUp: "CameraDown", GroupDown: "CameraDown", GroupUp: "CameraDown",
-	CameraDegraded: "CameraDegraded", CollectorIsolated: "CollectorIsolated",
+// amPath is where the alertmanager format posts, under the webhook's url.
+const amPath = "/api/v2/alerts"
+
+// amEndpoint returns the URL to post to for an Alertmanager at base (which
+// may already end in /api/v2/alerts).
+func amEndpoint(base string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return base // the request fails with a redacted error
+	}
+	p := strings.TrimRight(u.Path, "/")
+	if !strings.HasSuffix(p, amPath) {
+		p += amPath
+	}
+	u.Path, u.RawPath = p, ""
+	return u.String()
+}
+
+var amNames = map[string]string{
+	CameraDown: "SharpeyesCameraDown", CameraDegraded: "SharpeyesCameraDegraded",
+	GroupDown: "SharpeyesGroupDown", GroupUp: "SharpeyesGroupDown", CollectorIsolated: "SharpeyesCollectorIsolated",
 }
 
 func renderAlertmanager(a *Alert, env *RenderEnv) any {
-	m := compose(a, env, keepText)
-	resolved := a.Type == CameraUp || a.Type == GroupUp
-	msg := amMessage{Version: "4", Status: "firing", Receiver: env.Receiver, ExternalURL: env.PublicURL,
-		CommonAnnotations: map[string]string{"summary": m.Title, "description": m.plain()}}
-	if resolved {
-		msg.Status = "resolved"
+	if a.Type == Resend {
+		out := []amPostable{}
+		for i := range a.Alerts {
+			out = append(out, amAlerts(&a.Alerts[i], env)...)
+		}
+		return out
 	}
-	name := amAlertNames[a.Type]
-	if a.Type == CameraUp && a.Resolves == CameraDegraded {
-		name = "CameraDegraded"
+	return amAlerts(a, env)
+}
+
+// amAlerts returns the postable alerts of one sharpeyes alert.
+func amAlerts(a *Alert, env *RenderEnv) []amPostable {
+	m := compose(a, env, keepText)
+	name := amNames[a.Type]
+	if a.Type == CameraUp {
+		name = amNames[CameraDown]
+		if a.Resolves == CameraDegraded {
+			name = amNames[CameraDegraded]
+		}
+	}
+	p := amPostable{StartsAt: a.At, Annotations: map[string]string{"summary": m.Title, "description": m.plain()}}
+	if a.Since != nil {
+		p.StartsAt = *a.Since
+	}
+	if a.Type == CameraUp || a.Type == GroupUp {
+		end := a.At
+		p.EndsAt = &end
 	}
 	switch {
 	case a.Isolation != nil:
-		msg.GroupLabels = map[string]string{"alertname": name}
-		msg.Alerts = []amAlert{{Labels: map[string]string{"alertname": name, "instance": a.Isolation.Instance},
-			StartsAt: a.At, GeneratorURL: m.Link}}
+		p.Labels = map[string]string{"alertname": name, "severity": "critical"}
+		if a.Isolation.Instance != "" {
+			p.Labels["instance"] = a.Isolation.Instance
+		}
 	case a.Group != nil:
-		msg.GroupLabels = map[string]string{a.Group.By: a.Group.Name}
+		p.Labels = map[string]string{"alertname": name, "severity": "critical", a.Group.By: a.Group.Name}
+		p.GeneratorURL = env.groupLink(a.Group)
+	case len(a.Cameras) > 0:
+		c := a.Cameras[0]
+		p.Labels = amCameraLabels(name, c)
+		if p.EndsAt == nil {
+			p.StartsAt = c.Since
+			p.Annotations["reason"] = c.Reason
+		}
+		if link := env.consoleLink(c.ID); link != "" {
+			p.Annotations["camera_url"] = link
+			p.GeneratorURL = link
+		}
 	default:
-		if len(a.Cameras) > 0 {
-			msg.GroupLabels = map[string]string{"camera_id": a.Cameras[0].ID}
-		}
+		return nil
 	}
-	for _, c := range a.Cameras {
-		al := amAlert{Labels: cameraLabels(name, c), StartsAt: c.Since, GeneratorURL: env.cameraLink(c.ID),
-			Annotations: map[string]string{"reason": c.Reason}}
-		if resolved {
-			al.Annotations = map[string]string{}
-			al.EndsAt = a.At
-			if a.Since != nil {
-				al.StartsAt = *a.Since
-			}
-		}
-		msg.Alerts = append(msg.Alerts, al)
-	}
-	for i := range msg.Alerts {
-		al := &msg.Alerts[i]
-		al.Status = msg.Status
-		al.Fingerprint = fingerprint(al.Labels)
-		if al.Annotations == nil {
-			al.Annotations = map[string]string{}
-		}
-	}
-	msg.GroupKey = "{}:" + labelString(msg.GroupLabels)
-	msg.CommonLabels = commonLabels(msg.Alerts)
-	return msg
+	return []amPostable{p}
 }
 
-func cameraLabels(name string, c CameraRef) map[string]string {
+// amCameraLabels are the labels of a camera's alert; empty values are left
+// out, as Alertmanager drops them anyway.
+func amCameraLabels(name string, c CameraRef) map[string]string {
 	l := map[string]string{"alertname": name, "camera_id": c.ID, "severity": "critical"}
-	if name == "CameraDegraded" {
+	if name == amNames[CameraDegraded] {
 		l["severity"] = "warning"
 	}
 	for k, v := range map[string]string{"camera_name": c.Name, "region": c.Region, "owner": string(c.Owner),
@@ -103,41 +128,4 @@ func cameraLabels(name string, c CameraRef) map[string]string {
 		}
 	}
 	return l
-}
-
-// labelString writes labels as Alertmanager does: {a="1", b="2"}, sorted.
-func labelString(l map[string]string) string {
-	keys := make([]string, 0, len(l))
-	for k := range l {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s=%q", k, l[k])
-	}
-	return "{" + strings.Join(parts, ", ") + "}"
-}
-
-func fingerprint(l map[string]string) string {
-	sum := sha256.Sum256([]byte(labelString(l)))
-	return hex.EncodeToString(sum[:8])
-}
-
-func commonLabels(alerts []amAlert) map[string]string {
-	out := map[string]string{}
-	if len(alerts) == 0 {
-		return out
-	}
-	for k, v := range alerts[0].Labels {
-		out[k] = v
-	}
-	for _, al := range alerts[1:] {
-		for k, v := range out {
-			if al.Labels[k] != v {
-				delete(out, k)
-			}
-		}
-	}
-	return out
 }

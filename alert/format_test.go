@@ -92,6 +92,16 @@ func TestEachFormatsBodyMatchesItsGoldenFile(t *testing.T) {
 			})
 		}
 	}
+	t.Run("alertmanager/resend", func(t *testing.T) {
+		fx := fixtures()
+		a := &alert.Alert{Key: "k-resend", Type: alert.Resend, At: renderAt, Alerts: []alert.Alert{
+			*fx[alert.CameraDown], *fx[alert.CameraDegraded], *fx[alert.GroupDown], *fx[alert.CollectorIsolated]}}
+		got, err := alert.Render(alert.FormatAlertmanager, a, renderEnv(""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden(t, filepath.Join("testdata", "golden", alert.FormatAlertmanager, "resend.json"), got)
+	})
 	t.Run("feishu/signed", func(t *testing.T) {
 		got, err := alert.Render(alert.FormatFeishu, fixtures()[alert.CameraDown], renderEnv("SECfeishu"))
 		if err != nil {

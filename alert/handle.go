@@ -69,6 +69,8 @@ type isolation struct {
 	Event    string    `json:"event"`
 	Instance string    `json:"instance,omitempty"`
 	Slot     string    `json:"slot,omitempty"`
+	Probed   int       `json:"probed,omitempty"`
+	Failed   int       `json:"failed,omitempty"`
 }
 
 // isolationField is the global alert state field holding the isolation.
@@ -97,7 +99,8 @@ func (c *consumer) isolated(ctx context.Context, ev Event) error {
 			return err
 		}
 	}
-	iso := &isolation{Since: ev.At.UTC(), Event: ev.ID, Instance: ev.Instance, Slot: ev.Slot}
+	iso := &isolation{Since: ev.At.UTC(), Event: ev.ID, Instance: ev.Instance, Slot: ev.Slot,
+		Probed: ev.Probed, Failed: ev.Failed}
 	if err := c.d.store.SetAlertState(ctx, "", map[string]string{isolationField: mustJSON(iso)}); err != nil {
 		return err
 	}

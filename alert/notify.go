@@ -9,7 +9,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"path"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/sharpeyes/sharpeyes"
@@ -61,7 +63,11 @@ func (n *Notifier) Notify(ctx context.Context, a *Alert) (retry bool, err error)
 	}
 	ctx, cancel := context.WithTimeout(ctx, n.timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, n.w.URL, bytes.NewReader(body))
+	target := n.w.URL
+	if n.f.endpoint != nil {
+		target = n.f.endpoint(target)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
 	if err != nil {
 		return false, fmt.Errorf("build request: %w", redactErr(err))
 	}
@@ -86,7 +92,38 @@ func (n *Notifier) Notify(ctx context.Context, a *Alert) (retry bool, err error)
 			resp.StatusCode, sharpeyes.RedactURL(resp.Header.Get("Location")))
 	}
 	reply, _ := io.ReadAll(io.LimitReader(resp.Body, maxReply))
-	return check(resp.StatusCode, reply, n.f.vendor)
+	return check(resp.StatusCode, n.redact(reply), n.f.vendor)
+}
+
+// answerStart is how much of a refusing receiver's answer its error (and
+// so the dead letter) shows.
+const answerStart = 512
+
+// redact replaces in a receiver's answer what it may echo of the
+// webhook's secrets: the signing secret, the URL's password and query
+// values (robots' tokens) and a long last path segment (Feishu's hook id).
+func (n *Notifier) redact(reply []byte) []byte {
+	var secrets []string
+	if n.w.Secret != "" {
+		secrets = append(secrets, n.w.Secret)
+	}
+	if u, err := url.Parse(n.w.URL); err == nil {
+		if pw, ok := u.User.Password(); ok {
+			secrets = append(secrets, pw)
+		}
+		for _, vs := range u.Query() {
+			secrets = append(secrets, vs...)
+		}
+		if last := path.Base(u.Path); len(last) >= 16 {
+			secrets = append(secrets, last)
+		}
+	}
+	for _, s := range secrets {
+		if len(s) >= 4 {
+			reply = bytes.ReplaceAll(reply, []byte(s), []byte("xxxxx"))
+		}
+	}
+	return reply
 }
 
 // drain reads what is left of the body and closes it, so that the
@@ -98,18 +135,20 @@ func drain(resp *http.Response) {
 
 // check is the one retry rule: 2xx ok, 429 and 5xx retry, other 4xx (and
 // anything else) give up. Chat robots answer 2xx with an error code,
-// which is read too.
+// which is read too. The error of a refusal shows the start of the
+// (redacted) answer, which usually says what the receiver disliked.
 func check(status int, reply []byte, vendor bool) (bool, error) {
-	switch {
-	case status/100 == 2:
+	if status/100 == 2 {
 		if vendor {
 			return vendorCheck(reply)
 		}
 		return false, nil
-	case status == http.StatusTooManyRequests || status/100 == 5:
-		return true, fmt.Errorf("receiver answered %d", status)
 	}
-	return false, fmt.Errorf("receiver answered %d", status)
+	err := fmt.Errorf("receiver answered %d", status)
+	if start := strings.TrimSpace(truncateBytes(strings.ToValidUTF8(string(reply), "\uFFFD"), answerStart)); start != "" {
+		err = fmt.Errorf("receiver answered %d: %s", status, start)
+	}
+	return status == http.StatusTooManyRequests || status/100 == 5, err
 }
 
 // vendorReply covers the answers of DingTalk and WeCom (errcode, errmsg)

@@ -141,6 +141,8 @@ func (d *Dispatcher) deliverHead(ctx context.Context, wh string, w *Webhook, tok
 		return false, ctx.Err() // shutting down: not the receiver's fault
 	}
 	if !retry {
+		// This attempt counts: a letter refused at once was tried once.
+		head.Attempts++
 		head.LastError = nerr.Error()
 		return true, d.dead(ctx, wh, token, head, resultRejected, "receiver refused it")
 	}

@@ -26,6 +26,8 @@ type openAlert struct {
 	Key   string    `json:"k"`
 	Group string    `json:"g,omitempty"`
 	Since time.Time `json:"s"`
+	// Reason is the camera's, for re-sends to Alertmanager (resend.go).
+	Reason string `json:"r,omitempty"`
 }
 
 // openGroup is a group.down sent and not yet resolved.
@@ -67,7 +69,7 @@ func (c *consumer) mark(ctx context.Context, wh string, alerts []Alert) error {
 			f := camField(cam.ID)
 			list := decodeOpen(cur[f])
 			if !slices.ContainsFunc(list, func(x openAlert) bool { return x.Key == a.Key }) {
-				o.Since = cam.Since
+				o.Since, o.Reason = cam.Since, cam.Reason
 				list = append(list, o)
 			}
 			cur[f] = mustJSON(list)

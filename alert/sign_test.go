@@ -68,6 +68,7 @@ func TestEachSignatureVerifiesIndependently(t *testing.T) {
 	}{
 		{alert.FormatJSON, func(r received, s string) bool { return verifyJSON(r, s, now) }},
 		{alert.FormatAlertmanager, func(r received, s string) bool { return verifyJSON(r, s, now) }},
+		{alert.FormatAlertmanagerWebhook, func(r received, s string) bool { return verifyJSON(r, s, now) }},
 		{alert.FormatDingTalk, verifyDingTalk},
 		{alert.FormatFeishu, verifyFeishu},
 	}

@@ -18,9 +18,11 @@ type Webhook = sharpeyes.Webhook
 const (
 	FormatJSON         = sharpeyes.FormatJSON
 	FormatAlertmanager = sharpeyes.FormatAlertmanager
-	FormatDingTalk     = sharpeyes.FormatDingTalk
-	FormatWeCom        = sharpeyes.FormatWeCom
-	FormatFeishu       = sharpeyes.FormatFeishu
+	// FormatAlertmanagerWebhook is Alertmanager's receiver payload.
+	FormatAlertmanagerWebhook = sharpeyes.FormatAlertmanagerWebhook
+	FormatDingTalk            = sharpeyes.FormatDingTalk
+	FormatWeCom               = sharpeyes.FormatWeCom
+	FormatFeishu              = sharpeyes.FormatFeishu
 )
 
 // badField returns the API's 400 error naming a bad body field or query

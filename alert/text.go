@@ -119,6 +119,15 @@ func (env *RenderEnv) cameraLink(id string) string {
 	return env.PublicURL + "/api/v1/cameras/" + url.PathEscape(id)
 }
 
+// consoleLink is the console's page of a camera, which alert links open
+// (SPEC: {public_url}/cameras/{id}); "" without a public URL.
+func (env *RenderEnv) consoleLink(id string) string {
+	if env.PublicURL == "" {
+		return ""
+	}
+	return env.PublicURL + "/cameras/" + url.PathEscape(id)
+}
+
 func (env *RenderEnv) groupLink(g *GroupRef) string {
 	if env.PublicURL == "" || g == nil {
 		return ""

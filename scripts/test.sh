@@ -30,6 +30,8 @@ need_file '/usr/lib/python3/dist-packages/gi/__init__.py' python3-gi
 need_file '/usr/lib/*/girepository-1.0/GstRtspServer-1.0.typelib' gir1.2-gst-rtsp-server-1.0
 need_file '/usr/lib/*/gstreamer-1.0/libgstvideotestsrc.so' gstreamer1.0-plugins-base
 need_file '/usr/lib/*/gstreamer-1.0/libgstrtp.so' gstreamer1.0-plugins-good
+# A real Alertmanager for the alertmanager webhook format's tests.
+need prometheus-alertmanager prometheus-alertmanager
 
 if [ ${#missing[@]} -gt 0 ]; then
 	echo "test: installing Debian packages: ${missing[*]}" >&2

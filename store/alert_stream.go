@@ -125,6 +125,16 @@ func (s *Store) AlertState(ctx context.Context, wh string, fields []string) (map
 	return out, nil
 }
 
+// AllAlertState returns every field of a webhook's alert state (wh "" for
+// the global state).
+func (s *Store) AllAlertState(ctx context.Context, wh string) (map[string]string, error) {
+	out, err := s.rdb.HGetAll(ctx, alertStateKey(wh)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("read alert state of %q: %w", wh, err)
+	}
+	return out, nil
+}
+
 // SetAlertState writes fields of a webhook's alert state (wh "" for the
 // global state).
 func (s *Store) SetAlertState(ctx context.Context, wh string, values map[string]string) error {
