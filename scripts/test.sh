@@ -16,6 +16,7 @@ need() {
 }
 need redis-server redis-server
 need redis-cli redis-tools
+need promtool prometheus
 
 if [ ${#missing[@]} -gt 0 ]; then
 	echo "test: installing Debian packages: ${missing[*]}" >&2
