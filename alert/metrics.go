@@ -1,6 +1,7 @@
 package alert
 
 import (
+	"context"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -55,8 +56,72 @@ func (m *metrics) observe(webhook string, queued time.Duration) {
 
 // Collectors returns the dispatcher's Prometheus metrics, for the caller
 // to register: sharpeyes_alert_decisions_total{type,outcome},
-// sharpeyes_alert_deliveries_total{webhook,result} and
-// sharpeyes_alert_delivery_seconds{webhook}.
+// sharpeyes_alert_deliveries_total{webhook,result},
+// sharpeyes_alert_delivery_seconds{webhook}, and, read from Redis at each
+// scrape, sharpeyes_alert_outbox_depth{webhook} and
+// sharpeyes_alert_dead_letters{webhook}, labelled by webhook name.
 func (d *Dispatcher) Collectors() []prometheus.Collector {
-	return []prometheus.Collector{d.metrics.alerts, d.metrics.deliveries, d.metrics.latency}
+	return []prometheus.Collector{d.metrics.alerts, d.metrics.deliveries, d.metrics.latency, newOutboxCollector(d)}
+}
+
+// outboxScrapeTimeout bounds the Redis reads of one scrape: a scrape while
+// Redis is away goes on without the outbox gauges.
+const outboxScrapeTimeout = 3 * time.Second
+
+// outboxCollector reports every webhook's queue length and kept dead
+// letters. The label is the webhook's name (unique, and what people
+// configured), not the random id of a webhook added through the API; the
+// webhooks are bounded by the config and the API, and so is the label.
+type outboxCollector struct {
+	d           *Dispatcher
+	depth, dead *prometheus.Desc
+}
+
+func newOutboxCollector(d *Dispatcher) *outboxCollector {
+	return &outboxCollector{d: d,
+		depth: prometheus.NewDesc("sharpeyes_alert_outbox_depth",
+			"Alerts waiting in the webhook's outbox for delivery (including the one being retried).",
+			[]string{"webhook"}, nil),
+		dead: prometheus.NewDesc("sharpeyes_alert_dead_letters",
+			"Dead letters kept for the webhook: deliveries given up (refused, expired or orphaned); the newest 1000 are kept.",
+			[]string{"webhook"}, nil),
+	}
+}
+
+func (c *outboxCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.depth
+	ch <- c.dead
+}
+
+func (c *outboxCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), outboxScrapeTimeout)
+	defer cancel()
+	whs, err := c.d.webhooks(ctx)
+	if err != nil {
+		return // Redis away: counted by sharpeyes_redis_errors_total, the scrape goes on
+	}
+	ids := make([]string, len(whs))
+	for i, w := range whs {
+		ids[i] = w.ID
+	}
+	sizes, err := c.d.store.OutboxSizes(ctx, ids)
+	if err != nil {
+		return
+	}
+	seen := make(map[string]bool, len(whs))
+	for i, w := range whs {
+		// A webhook with no name, or whose name another took first (two
+		// racing POSTs, a config webhook added later), goes by its id: a
+		// label value twice would fail the whole scrape.
+		name := w.Name
+		if name == "" || seen[name] {
+			name = w.ID
+		}
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		ch <- prometheus.MustNewConstMetric(c.depth, prometheus.GaugeValue, float64(sizes[i].Queued), name)
+		ch <- prometheus.MustNewConstMetric(c.dead, prometheus.GaugeValue, float64(sizes[i].Dead), name)
+	}
 }

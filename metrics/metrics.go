@@ -1,6 +1,7 @@
 // Package metrics exposes sharpeyes' Prometheus metrics: cameras by state
 // and district, sweep and probe timings, probe failures by reason, Redis
-// errors and HTTP requests. Everything lives in one registry owned by the
+// errors and HTTP requests, the build, when each schedule group last
+// finished a sweep and whether it was isolated. Everything lives in one registry owned by the
 // Metrics value (no global registration), so tests and several servers in
 // one process do not collide.
 package metrics
@@ -8,6 +9,8 @@ package metrics
 import (
 	"context"
 	"net/http"
+	"runtime"
+	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -30,6 +33,10 @@ type Metrics struct {
 	reg           *prometheus.Registry
 	sweepDuration *prometheus.HistogramVec
 	sweepProbes   *prometheus.GaugeVec
+	sweepInterval *prometheus.GaugeVec
+	lastSweep     *prometheus.GaugeVec
+	lastSuccess   *prometheus.GaugeVec
+	isolated      *prometheus.GaugeVec
 	probeLatency  *prometheus.HistogramVec
 	probeErrors   *prometheus.CounterVec
 	redisErrors   prometheus.Counter
@@ -54,6 +61,22 @@ func New(counts func(ctx context.Context) ([]StateCount, error)) *Metrics {
 			Name: "sharpeyes_sweep_probes",
 			Help: "Probes of the last sweep by resulting state.",
 		}, []string{"group", "state"}),
+		sweepInterval: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "sharpeyes_sweep_interval_seconds",
+			Help: "Interval between two sweeps of the group's schedule (estimated from two consecutive activations); alert when the last sweep is older than a few of these.",
+		}, []string{"group"}),
+		lastSweep: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "sharpeyes_last_sweep_timestamp_seconds",
+			Help: "Unix time at which this process last finished a sweep of the group.",
+		}, []string{"group"}),
+		lastSuccess: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "sharpeyes_last_sweep_success",
+			Help: "1 when the group's last sweep wrote every result, 0 when it dropped some (Redis unavailable, lease lost, shutdown).",
+		}, []string{"group"}),
+		isolated: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "sharpeyes_collector_isolated",
+			Help: "1 when the group's last sweep found the collector isolated (most probes failed at once, state changes withheld), else 0.",
+		}, []string{"group"}),
 		probeLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "sharpeyes_probe_duration_seconds",
 			Help:    "Latency of successful probes (the camera was found up), by probe kind; failed probes are counted in sharpeyes_probe_errors_total and not timed here.",
@@ -73,8 +96,8 @@ func New(counts func(ctx context.Context) ([]StateCount, error)) *Metrics {
 			Buckets: prometheus.DefBuckets,
 		}, []string{"route", "method", "code"}),
 	}
-	m.reg.MustRegister(m.sweepDuration, m.sweepProbes, m.probeLatency, m.probeErrors,
-		m.redisErrors, m.httpDuration,
+	m.reg.MustRegister(m.sweepDuration, m.sweepProbes, m.sweepInterval, m.lastSweep, m.lastSuccess, m.isolated,
+		m.probeLatency, m.probeErrors, m.redisErrors, m.httpDuration,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.redis = &redisCollector{
 		counts: counts,
@@ -103,12 +126,68 @@ func (m *Metrics) Handler() http.Handler {
 // register their own collectors.
 func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
 
-// ObserveSweep records one finished sweep and its counts by state.
-func (m *Metrics) ObserveSweep(group string, d time.Duration, byState map[string]int) {
-	m.sweepDuration.WithLabelValues(group).Observe(d.Seconds())
-	for st, n := range byState {
-		m.sweepProbes.WithLabelValues(group, st).Set(float64(n))
+// Sweep is what the metrics keep of one finished sweep.
+type Sweep struct {
+	Group      string // schedule group ("default" for the default schedule)
+	Start, End time.Time
+	ByState    map[string]int // probes of the sweep by resulting state
+	Dropped    int            // results not written
+	Isolated   bool           // state changes withheld: the collector's own network is suspect
+}
+
+// ObserveSweep records one finished sweep: its duration, counts by state,
+// end time, whether every result was written and whether the collector
+// was isolated.
+func (m *Metrics) ObserveSweep(s Sweep) {
+	m.sweepDuration.WithLabelValues(s.Group).Observe(s.End.Sub(s.Start).Seconds())
+	for st, n := range s.ByState {
+		m.sweepProbes.WithLabelValues(s.Group, st).Set(float64(n))
 	}
+	m.lastSweep.WithLabelValues(s.Group).Set(float64(s.End.UnixNano()) / 1e9)
+	m.lastSuccess.WithLabelValues(s.Group).Set(bool01(s.Dropped == 0))
+	m.isolated.WithLabelValues(s.Group).Set(bool01(s.Isolated))
+}
+
+// SweepInterval records the interval of a group's schedule, so that
+// alerting rules can tell a late sweep without knowing the schedule.
+func (m *Metrics) SweepInterval(group string, d time.Duration) {
+	m.sweepInterval.WithLabelValues(group).Set(d.Seconds())
+}
+
+// BuildInfo registers sharpeyes_build_info{version,goversion,revision} 1:
+// version as given (set at build time), the Go version and the VCS
+// revision the binary was built from ("unknown" when not recorded, as in
+// tests or builds outside a checkout). Call it once.
+func (m *Metrics) BuildInfo(version string) {
+	revision := "unknown"
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		var modified bool
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				revision = s.Value
+			case "vcs.modified":
+				modified = s.Value == "true"
+			}
+		}
+		if modified && revision != "unknown" {
+			revision += "-dirty"
+		}
+	}
+	g := prometheus.NewGauge(prometheus.GaugeOpts{
+		Name:        "sharpeyes_build_info",
+		Help:        "Always 1; the labels tell the version, Go version and VCS revision of this sharpeyes.",
+		ConstLabels: prometheus.Labels{"version": version, "goversion": runtime.Version(), "revision": revision},
+	})
+	g.Set(1)
+	m.reg.MustRegister(g)
+}
+
+func bool01(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // ObserveProbe records one probe: its latency when it succeeded (reason

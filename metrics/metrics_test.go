@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -35,7 +36,11 @@ func TestMetricsExposeWhatWasObserved(t *testing.T) {
 	m := metrics.New(func(context.Context) ([]metrics.StateCount, error) {
 		return []metrics.StateCount{{State: "down", Lifecycle: "active", Region: "荷塘区", Count: 7}}, nil
 	})
-	m.ObserveSweep("default", 12*time.Second, map[string]int{"up": 90, "down": 10})
+	end := time.Unix(1700000012, 500e6)
+	m.ObserveSweep(metrics.Sweep{Group: "default", Start: end.Add(-12 * time.Second), End: end,
+		ByState: map[string]int{"up": 90, "down": 10}, Dropped: 3, Isolated: true})
+	m.SweepInterval("default", 5*time.Minute)
+	m.BuildInfo("1.2.3")
 	m.ObserveProbe("rtsp", "", 20*time.Millisecond)
 	m.ObserveProbe("rtsp", "timeout", 2*time.Second)
 	m.ObserveProbe("rtsp", "rtsp_401", 30*time.Millisecond)
@@ -58,6 +63,11 @@ func TestMetricsExposeWhatWasObserved(t *testing.T) {
 		`sharpeyes_probe_duration_seconds_count{kind="rtsp"} 1`,
 		`sharpeyes_probe_errors_total{kind="rtsp",reason="timeout"} 1`,
 		`sharpeyes_redis_errors_total 1`,
+		`sharpeyes_last_sweep_timestamp_seconds{group="default"} 1.7000000125e+09`,
+		`sharpeyes_last_sweep_success{group="default"} 0`,
+		`sharpeyes_collector_isolated{group="default"} 1`,
+		`sharpeyes_sweep_interval_seconds{group="default"} 300`,
+		`sharpeyes_build_info{goversion="` + runtime.Version() + `",revision="unknown",version="1.2.3"} 1`,
 		`sharpeyes_http_request_duration_seconds_count{code="404",method="GET",route="/api/v1/cameras/:id"} 1`,
 	} {
 		if !strings.Contains(body, want) {

@@ -32,6 +32,8 @@ need_file '/usr/lib/*/gstreamer-1.0/libgstvideotestsrc.so' gstreamer1.0-plugins-
 need_file '/usr/lib/*/gstreamer-1.0/libgstrtp.so' gstreamer1.0-plugins-good
 # A real Alertmanager for the alertmanager webhook format's tests.
 need prometheus-alertmanager prometheus-alertmanager
+# promtool checks the live /metrics and the example rules.
+need promtool prometheus
 
 if [ ${#missing[@]} -gt 0 ]; then
 	echo "test: installing Debian packages: ${missing[*]}" >&2

@@ -138,6 +138,7 @@ func collectForever(ctx context.Context, log *slog.Logger, cfg config.Config, s 
 		defer ln.Close()
 	}
 	m := metrics.New(stateCounter(s))
+	m.BuildInfo(version)
 	m.WatchRedis(s.Ping)
 	s.OnError(func(error) { m.RedisError() })
 	c, err := newCollector(cfg, log, s, m)
@@ -214,9 +215,14 @@ func newCollector(cfg config.Config, log *slog.Logger, s *store.Store, m *metric
 		LeaseTTL: cc.LeaseTTL.Std(), IsolationThreshold: cc.IsolationThreshold, Groups: cc.Groups,
 	}
 	if m != nil {
+		m.SweepInterval(groupName(""), scheduleInterval(cc.Schedule))
+		for _, g := range cc.Groups {
+			m.SweepInterval(g.Name, scheduleInterval(g.Schedule))
+		}
 		o.OnSweep = func(sum collector.Summary) {
-			m.ObserveSweep(groupName(sum.Group), sum.End.Sub(sum.Start), map[string]int{
-				"up": sum.Up, "degraded": sum.Degraded, "down": sum.Down, "unknown": sum.Unknown})
+			m.ObserveSweep(metrics.Sweep{Group: groupName(sum.Group), Start: sum.Start, End: sum.End,
+				ByState: map[string]int{"up": sum.Up, "degraded": sum.Degraded, "down": sum.Down, "unknown": sum.Unknown},
+				Dropped: sum.Dropped, Isolated: sum.Isolated})
 		}
 		o.OnProbe = func(kind, reason string, latency time.Duration) {
 			m.ObserveProbe(kind, reason, latency)

@@ -139,6 +139,7 @@ func (f *serveFlags) seed(ctx context.Context, log *slog.Logger, s *store.Store)
 // schedule's next tick.
 func serve(ctx context.Context, log *slog.Logger, cfg config.Config, s *store.Store, ln net.Listener, collect, sweepNow bool) error {
 	m := metrics.New(stateCounter(s))
+	m.BuildInfo(version)
 	m.WatchRedis(s.Ping)
 	s.OnError(func(error) { m.RedisError() })
 	deps := apiDeps(cfg, log, s, m)
