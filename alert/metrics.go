@@ -28,11 +28,11 @@ func newMetrics() *metrics {
 	return &metrics{
 		alerts: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "sharpeyes_alert_decisions_total",
-			Help: "Alerts decided per webhook, by type and outcome (queued, silenced, isolated, stale).",
+			Help: "Alert decisions (one per alert and webhook), by type and outcome (queued, silenced, isolated, stale).",
 		}, []string{"type", "outcome"}),
 		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "sharpeyes_alert_deliveries_total",
-			Help: "Delivery attempts by webhook and result (delivered, retry, rejected, expired, orphaned).",
+			Help: "Delivery attempts by webhook (its name; its id once it is gone) and result (delivered, retry, rejected, expired, orphaned).",
 		}, []string{"webhook", "result"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "sharpeyes_alert_delivery_seconds",

@@ -80,6 +80,10 @@ func TestOutboxDepthAndDeadLettersAreGaugesByWebhookName(t *testing.T) {
 			t.Errorf("gauge by webhook %v: want exactly the names ops and night-shift, not the id %s", byName, apiID)
 		}
 	}
+	// The delivery counter names the API webhook by its name too.
+	if n := counter(t, reg, "sharpeyes_alert_deliveries_total", map[string]string{"webhook": "night-shift", "result": "rejected"}); n != 3 {
+		t.Errorf("rejected deliveries of night-shift: %v, want 3 (labelled by name, not %s)", n, apiID)
+	}
 }
 
 // A webhook without a name, or with a name another webhook already has,

@@ -123,18 +123,19 @@ func (d *Dispatcher) deliverHead(ctx context.Context, wh string, w *Webhook, tok
 		return false, err
 	}
 	now := d.now()
+	lbl := metricLabel(wh, w)
 	switch {
 	case head.NextAt.After(now):
 		return false, nil
 	case w == nil:
-		return true, d.dead(ctx, wh, token, head, resultOrphaned, "webhook no longer configured")
+		return true, d.dead(ctx, wh, lbl, token, head, resultOrphaned, "webhook no longer configured")
 	case now.Sub(head.CreatedAt) > d.opts.MaxAge:
-		return true, d.dead(ctx, wh, token, head, resultExpired, "older than max_age")
+		return true, d.dead(ctx, wh, lbl, token, head, resultExpired, "older than max_age")
 	}
 	retry, nerr := d.attempt(ctx, w, head)
 	if nerr == nil {
-		d.metrics.delivered(wh, resultDelivered)
-		d.metrics.observe(wh, now.Sub(head.CreatedAt))
+		d.metrics.delivered(lbl, resultDelivered)
+		d.metrics.observe(lbl, now.Sub(head.CreatedAt))
 		return true, d.store.AckHead(ctx, wh, token, head, now)
 	}
 	if ctx.Err() != nil {
@@ -144,13 +145,13 @@ func (d *Dispatcher) deliverHead(ctx context.Context, wh string, w *Webhook, tok
 		// This attempt counts: a letter refused at once was tried once.
 		head.Attempts++
 		head.LastError = nerr.Error()
-		return true, d.dead(ctx, wh, token, head, resultRejected, "receiver refused it")
+		return true, d.dead(ctx, wh, lbl, token, head, resultRejected, "receiver refused it")
 	}
 	next := head
 	next.Attempts++
 	next.LastError = nerr.Error()
 	next.NextAt = d.retryAt(now, head.CreatedAt, next.Attempts)
-	d.metrics.delivered(wh, resultRetry)
+	d.metrics.delivered(lbl, resultRetry)
 	d.log.Warn("alert delivery will be retried", "webhook", wh, "type", head.Type,
 		"attempts", next.Attempts, "next", next.NextAt, "err", nerr)
 	return false, d.store.RetryHead(ctx, wh, token, head, next)
@@ -189,11 +190,20 @@ func (d *Dispatcher) retryAt(now, created time.Time, attempts int) time.Time {
 	return next
 }
 
-func (d *Dispatcher) dead(ctx context.Context, wh, token string, head store.Delivery, result, reason string) error {
+// metricLabel is the webhook label of the delivery metrics: its name, as
+// the outbox gauges use, or its id once it is gone or when it has none.
+func metricLabel(wh string, w *Webhook) string {
+	if w != nil && w.Name != "" {
+		return w.Name
+	}
+	return wh
+}
+
+func (d *Dispatcher) dead(ctx context.Context, wh, lbl, token string, head store.Delivery, result, reason string) error {
 	now := d.now().UTC()
 	dead := head
 	dead.DeadAt, dead.DeadReason = &now, reason
-	d.metrics.delivered(wh, result)
+	d.metrics.delivered(lbl, result)
 	d.log.Warn("alert delivery dead-lettered", "webhook", wh, "type", head.Type, "key", head.Key,
 		"reason", reason, "attempts", head.Attempts, "err", head.LastError)
 	return d.store.DeadLetterHead(ctx, wh, token, head, dead)

@@ -73,7 +73,7 @@ func (c *Collector) probeOne(ctx context.Context, sr *shardRun, i int, cred shar
 		sr.tainted.Store(true)
 		return
 	}
-	r.Steps = nil // only `sharpeyes probe` shows them
+	r.Steps, r.Codecs = nil, nil // only `sharpeyes probe` shows them
 	sr.results[i], sr.at[i] = r, c.o.Now()
 	if c.o.OnProbe != nil {
 		c.o.OnProbe(string(cam.Probe), r.Reason, r.Latency)
