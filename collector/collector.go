@@ -103,6 +103,8 @@ type Collector struct {
 	log   *slog.Logger
 	sem   chan struct{}
 	sched *scheduler
+	// members keeps the replica's heartbeat and the live members.
+	members membership
 }
 
 // New checks o, fills its defaults and returns a Collector, or an error
@@ -120,6 +122,7 @@ func New(o Options) (*Collector, error) {
 		return nil, err
 	}
 	c.sched = sched
+	c.members.c = c
 	return c, nil
 }
 
