@@ -6,7 +6,19 @@
 // replica probes a shard only while it holds the shard's lease in Redis
 // (store.TryLease), renewing it until the shard's results are written and
 // the shard is marked done. A replica that dies stops renewing; its shards'
-// leases expire and another replica takes them. Status writes are
+// leases expire and another replica takes them.
+//
+// Replicas divide each sweep evenly. Each records a heartbeat in the store
+// (store.Heartbeat: se:{co}:members, every LeaseTTL/3 while Start or a
+// sweep runs, and at each sweep's start) and is live while its last
+// heartbeat is within LeaseTTL. Each sweep's non-empty shards are assigned
+// across the live members by rendezvous hashing (a shard goes to the
+// member with the highest hash(instance, slot, shard)), bounded so that no
+// member owns more than its even share rounded up; every replica computes
+// the same owners. A replica claims its own shards as they come due, and
+// another's once its owner is not live or the shard is still unclaimed
+// LeaseTTL/2 after it came due: a dead replica's shards are finished
+// within about a lease period, well before the sweep's deadline. Status writes are
 // compare-and-set (store.ApplyStatuses), so two replicas never record one
 // change twice. Scheduled sweeps are named by their group and scheduled
 // second; `collect --once` runs join the once-sweep the store names while
@@ -103,6 +115,8 @@ type Collector struct {
 	log   *slog.Logger
 	sem   chan struct{}
 	sched *scheduler
+	// members keeps the replica's heartbeat and the live members.
+	members membership
 }
 
 // New checks o, fills its defaults and returns a Collector, or an error
@@ -120,6 +134,7 @@ func New(o Options) (*Collector, error) {
 		return nil, err
 	}
 	c.sched = sched
+	c.members.c = c
 	return c, nil
 }
 

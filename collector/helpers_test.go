@@ -110,18 +110,30 @@ func (l *logWatch) Handle(_ context.Context, r slog.Record) error {
 	return nil
 }
 
-// rig is one redis-server shared by the collectors of a test.
+// rig is one Redis (a server, or a Cluster under SHARPEYES_TEST_REDIS=cluster)
+// shared by the collectors of a test.
 type rig struct {
-	redis *redistest.Server
-	store *store.Store
-	clock *clock
-	logs  *logWatch
+	redis *redistest.Target
+	// server is the single redis-server of a rig from newServerRig, which
+	// tests stop and restart.
+	server *redistest.Server
+	store  *store.Store
+	clock  *clock
+	logs   *logWatch
 }
 
 func newRig(t testing.TB) *rig {
 	t.Helper()
-	srv := redistest.Start(t)
+	srv := redistest.StartTarget(t)
 	return &rig{redis: srv, store: store.New(srv.Client()), clock: newClock(t0), logs: newLogWatch()}
+}
+
+// newServerRig is a rig on one redis-server whatever SHARPEYES_TEST_REDIS
+// says, for tests that stop and restart it.
+func newServerRig(t testing.TB) *rig {
+	t.Helper()
+	srv := redistest.Start(t)
+	return &rig{redis: srv.Target(), server: srv, store: store.New(srv.Client()), clock: newClock(t0), logs: newLogWatch()}
 }
 
 // collector builds a collector with its own Redis client, the rig's clock

@@ -25,7 +25,7 @@ func await(t *testing.T, ch <-chan struct{}, what string) {
 
 func TestRedisRestartMidSweepCausesNoFalseOutage(t *testing.T) {
 	ctx := context.Background()
-	r := newRig(t)
+	r := newServerRig(t)
 	f := startFleet(t, fleet.Config{Cameras: 300, Seed: 5, Kinds: map[sharpeyes.ProbeKind]float64{sharpeyes.ProbeTCP: 1}})
 	cams := f.Cameras()
 	r.put(t, cams)
@@ -37,7 +37,7 @@ func TestRedisRestartMidSweepCausesNoFalseOutage(t *testing.T) {
 		o.ProbeTimeout = 3 * time.Second
 		o.Probe = func(ctx context.Context, tg probe.Target) probe.Result {
 			if armed.Load() && probed.Add(1) == 100 {
-				r.redis.Stop()
+				r.server.Stop()
 				close(stopped)
 			}
 			return probe.Run(ctx, tg)
@@ -56,7 +56,7 @@ func TestRedisRestartMidSweepCausesNoFalseOutage(t *testing.T) {
 	}()
 	await(t, stopped, "redis to be stopped mid-sweep")
 	await(t, retrying, "the collector to retry")
-	r.redis.Restart() // empty: inventory and statuses are gone, the sweep goes on
+	r.server.Restart() // empty: inventory and statuses are gone, the sweep goes on
 	await(t, done, "the sweep to end")
 	if err != nil || sum.Written == 0 || sum.Down != 0 {
 		t.Fatalf("sweep across the restart: %v, %+v; want statuses written, none down", err, sum)
@@ -78,7 +78,7 @@ func TestRedisRestartMidSweepCausesNoFalseOutage(t *testing.T) {
 }
 
 func TestRedisDownPastDeadlineDropsResultsAndLogsOnce(t *testing.T) {
-	r := newRig(t)
+	r := newServerRig(t)
 	cams := fakeCameras(50, "d/t")
 	r.put(t, cams)
 	var once sync.Once
@@ -86,7 +86,7 @@ func TestRedisDownPastDeadlineDropsResultsAndLogsOnce(t *testing.T) {
 		o.Shards = 1 // one lease, taken before Redis goes away
 		o.MaxSweep = 2 * time.Second
 		o.Probe = scripted(func(string) probe.Result {
-			once.Do(r.redis.Stop)
+			once.Do(r.server.Stop)
 			return probe.Result{State: sharpeyes.StateUp}
 		})
 	})

@@ -144,11 +144,15 @@ func (c *Collector) Start(ctx context.Context) error {
 	for _, j := range s.jobs {
 		cr.Schedule(j.sched, cron.FuncJob(func() { c.fire(ctx, j) }))
 	}
+	// A member from now on, so that the others count this replica in when
+	// they divide the next sweep.
+	leave := c.members.join(ctx)
 	cr.Start()
 	c.log.Info("collector started", "schedules", len(s.jobs), "shards", c.o.Shards)
 	go func() {
 		<-ctx.Done()
 		<-cr.Stop().Done()
+		leave()
 		close(s.stopped)
 	}()
 	return nil

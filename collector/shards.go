@@ -35,9 +35,9 @@ func partition(cams []sharpeyes.Camera, n int, match func(*sharpeyes.Camera) boo
 }
 
 // claimOrder lists the non-empty shards in the order this replica tries
-// them: ascending when the sweep is spread (every replica races for the
-// shard that is due), else from a random start so that replicas starting
-// together mostly take different shards.
+// them: ascending when the sweep is spread (the order they come due), else
+// shuffled, so that replicas taking over others' shards together mostly
+// try different ones.
 func claimOrder(shards [][]*sharpeyes.Camera, spread bool) []int {
 	var order []int
 	for s, cams := range shards {

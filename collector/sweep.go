@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -52,6 +53,8 @@ func (p plan) due(s, n int) time.Time {
 // inventory could not be read, ctx ended, or results were dropped.
 func (c *Collector) sweep(ctx context.Context, p plan) (Summary, error) {
 	log := c.log.With("slot", p.slot)
+	leave := c.members.join(ctx)
+	defer leave()
 	stopKeeping := func() {}
 	if p.once {
 		stopKeeping = c.keepOnce(ctx, p.slot)
@@ -158,24 +161,57 @@ func (c *Collector) snapshot(ctx context.Context, onErr func(error)) (*store.Sna
 	return snap, nil
 }
 
-// claim takes shards until every shard is done, the deadline passes or ctx
-// ends. Shards other replicas hold are tried again every poll, so that
-// those of a replica that died are taken once their lease expires; a
-// shard this replica took is never tried again. After a round that found
-// nothing more to take, the writer is told to stop waiting for more
-// results. While Redis fails, a round ends at the first error and is tried
-// again at the next poll.
+// claim takes shards until every shard is done (by any replica), the
+// deadline passes or ctx ends. The shards are divided among the live
+// members (assign); at each pass this replica tries, of the shards that
+// are due, first its own, then those of others whose owner is not live or
+// that are still unclaimed LeaseTTL/2 after they became due (their owner
+// may be slow or dying). Leases still guard every shard: one held by
+// another replica is tried again at a later pass, so that the shards of a
+// replica that died are taken once their lease expires; a shard this
+// replica took is never tried again. Passes come every poll and whenever a
+// shard becomes due or its grace ends. Once no shard of its own is left to
+// come, the writer is told to stop waiting for more results. While Redis
+// fails, a pass ends at the first error and is tried again at the next.
 func (c *Collector) claim(ctx context.Context, p plan, shards [][]*sharpeyes.Camera, w *writer) {
 	pending := claimOrder(shards, p.spread > 0)
 	poll := min(c.o.LeaseTTL/4, time.Second)
-	for round := 0; len(pending) > 0; round++ {
-		rest, err := c.claimRound(ctx, p, round, shards, pending, w)
+	grace := c.o.LeaseTTL / 2
+	for len(pending) > 0 {
+		members := c.members.members()
+		owners := assign(members, p.slot, shards)
+		now := time.Now()
+		var mine, others, rest []int
+		ownToCome := false
+		wake := now.Add(poll)
+		for _, s := range pending {
+			due := p.due(s, len(shards))
+			mineNow := owners[s] == c.o.Instance
+			switch {
+			case due.After(now):
+				rest = append(rest, s)
+				ownToCome = ownToCome || mineNow
+				wake = earliest(wake, due)
+			case mineNow:
+				mine = append(mine, s)
+			case !slices.Contains(members, owners[s]) || !now.Before(due.Add(grace)):
+				others = append(others, s)
+			default:
+				rest = append(rest, s)
+				wake = earliest(wake, due.Add(grace))
+			}
+		}
+		held, err := c.claimPass(ctx, p, shards, append(mine, others...), w)
+		if ctx.Err() != nil || time.Now().After(p.deadline) {
+			return
+		}
+		rest = append(rest, held...)
 		if err != nil {
 			w.trouble(err)
-		} else if len(rest) > 0 {
-			w.settle() // every shard left is held by another replica
+		} else if len(rest) > 0 && !ownToCome {
+			w.settle() // every shard left is another replica's or held by one
 		}
-		if len(rest) == 0 || !sleep(ctx, min(poll, time.Until(p.deadline))) || time.Now().After(p.deadline) {
+		if len(rest) == 0 || !sleep(ctx, min(time.Until(wake), time.Until(p.deadline))) || time.Now().After(p.deadline) {
 			return
 		}
 		if pending, err = c.pending(ctx, p.slot, rest); err != nil {
@@ -184,22 +220,26 @@ func (c *Collector) claim(ctx context.Context, p plan, shards [][]*sharpeyes.Cam
 	}
 }
 
-// claimRound tries each pending shard once (in the first round of a
-// spread sweep, each at its due time) and returns those not taken. It
-// returns early, with no shard left, when ctx ends or the deadline passes,
-// and with the shards not yet tried when Redis fails.
-func (c *Collector) claimRound(ctx context.Context, p plan, round int, shards [][]*sharpeyes.Camera, pending []int, w *writer) ([]int, error) {
+// earliest returns the earlier of a and b.
+func earliest(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+// claimPass tries each shard of try once and returns those not taken. It
+// returns early when ctx ends or the deadline passes, and with the shards
+// not yet tried when Redis fails.
+func (c *Collector) claimPass(ctx context.Context, p plan, shards [][]*sharpeyes.Camera, try []int, w *writer) ([]int, error) {
 	var rest []int
-	for i, s := range pending {
-		if round == 0 && p.spread > 0 && !sleep(ctx, time.Until(p.due(s, len(shards)))) {
-			return nil, nil
-		}
+	for i, s := range try {
 		if ctx.Err() != nil || time.Now().After(p.deadline) {
 			return nil, nil
 		}
 		taken, err := c.tryShard(ctx, p, s, shards[s], w)
 		if err != nil {
-			return append(rest, pending[i:]...), err
+			return append(rest, try[i:]...), err
 		}
 		if !taken {
 			rest = append(rest, s)

@@ -123,7 +123,7 @@ var availabilityCases = []availabilityCase{
 }
 
 func TestAvailabilityHandComputedTimelines(t *testing.T) {
-	rdb := redistest.Start(t).Client()
+	rdb := redistest.StartTarget(t).Client()
 	for _, tc := range availabilityCases {
 		t.Run(tc.name, func(t *testing.T) {
 			e := envOn(t, rdb)

@@ -22,7 +22,7 @@ var t0 = time.Date(2025, 3, 10, 0, 0, 0, 0, time.UTC)
 
 // env is one test's Redis, store, clock and reporter.
 type env struct {
-	rdb   *redis.Client
+	rdb   redis.UniversalClient
 	store *store.Store
 	clock *clock
 	rep   *Reporter
@@ -31,13 +31,13 @@ type env struct {
 // newEnv starts a redis-server for the test and returns an env on it.
 func newEnv(tb testing.TB) *env {
 	tb.Helper()
-	return envOn(tb, redistest.Start(tb).Client())
+	return envOn(tb, redistest.StartTarget(tb).Client())
 }
 
 // envOn returns a fresh env on an existing server, emptied first.
-func envOn(tb testing.TB, rdb *redis.Client) *env {
+func envOn(tb testing.TB, rdb redis.UniversalClient) *env {
 	tb.Helper()
-	if err := rdb.FlushAll(context.Background()).Err(); err != nil {
+	if err := redistest.FlushAll(context.Background(), rdb); err != nil {
 		tb.Fatalf("flush redis: %v", err)
 	}
 	e := &env{rdb: rdb, store: store.New(rdb), clock: testclock.New(t0)}

@@ -35,7 +35,7 @@ func outageEndingAt(cam string, minutes int) sharpeyes.Outage {
 }
 
 func TestOutageCacheRefreshesIncrementally(t *testing.T) {
-	rdb := redistest.Start(t).Client()
+	rdb := redistest.StartTarget(t).Client()
 	type stepFn func(t *testing.T, e *env)
 	record := func(os ...sharpeyes.Outage) stepFn {
 		return func(t *testing.T, e *env) { e.recordOutages(t, os...) }
@@ -72,7 +72,7 @@ func TestOutageCacheRefreshesIncrementally(t *testing.T) {
 			[]string{"b@-10m0s"}, 1},
 		{"a flushed store is followed", []sharpeyes.Outage{outageEndingAt("a", -60), outageEndingAt("b", -10)},
 			func(t *testing.T, e *env) {
-				if err := e.rdb.FlushAll(context.Background()).Err(); err != nil {
+				if err := redistest.FlushAll(context.Background(), e.rdb); err != nil {
 					t.Fatal(err)
 				}
 				e.recordOutages(t, outageEndingAt("z", -1))

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sharpeyes/sharpeyes/internal/redistest"
 	"github.com/sharpeyes/sharpeyes/store"
 )
 
@@ -94,7 +95,7 @@ func TestRenewRetakesVanishedLease(t *testing.T) {
 	key := store.SweepLeaseKey("s", 3)
 	ok, err := s.TryLease(ctx, key, "a", time.Minute)
 	mustLease(t, ok, err, true, "a takes")
-	if err := s.Client().FlushAll(ctx).Err(); err != nil { // as after a Redis restart
+	if err := redistest.FlushAll(ctx, s.Client()); err != nil { // as after a Redis restart
 		t.Fatal(err)
 	}
 	ok, err = s.RenewLease(ctx, key, "a", time.Minute)

@@ -25,6 +25,8 @@
 //	se:{co}:sweep:<slot>:<shard>        STRING lease of one shard of one sweep
 //	se:{co}:sweep:<slot>:<shard>:done   STRING the shard was written
 //	se:{co}:once                        STRING slot of the once-sweep under way
+//	se:{co}:members      ZSET   collector instance, scored by its last heartbeat
+//	                            (Redis time, unix ms): live within the lease TTL
 //	se:{co}:lock:trim    STRING lease of the one process that trims history
 //	se:{co}:ready:<rand> STRING readiness write probe of one process (30 s TTL)
 //

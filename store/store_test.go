@@ -13,7 +13,7 @@ import (
 
 func newStore(t *testing.T) *store.Store {
 	t.Helper()
-	return store.New(redistest.Start(t).Client())
+	return store.New(redistest.StartTarget(t).Client())
 }
 
 func cam(id, region string) sharpeyes.Camera {

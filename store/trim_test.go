@@ -61,7 +61,7 @@ func TestTrimHistoryKeepsEachCamerasLatestLifecycleChangeBeforeTheCut(t *testing
 // each append, exactly that many (the newest) after TrimHistory.
 func TestEventsStayWithinEventsMax(t *testing.T) {
 	ctx := context.Background()
-	srv := redistest.Start(t)
+	srv := redistest.StartTarget(t)
 	s := store.New(srv.Client())
 	s.SetEventsMax(20)
 	var writes []store.StatusWrite

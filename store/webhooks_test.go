@@ -14,7 +14,7 @@ import (
 
 func TestWebhookSecretIsStoredApartAndReturnedToTheDispatcher(t *testing.T) {
 	ctx := context.Background()
-	srv := redistest.Start(t)
+	srv := redistest.StartTarget(t)
 	s := store.New(srv.Client())
 	w := sharpeyes.Webhook{ID: "w1", URL: "https://oapi.dingtalk.com/robot/send?access_token=tok", Format: "dingtalk",
 		Secret: "SECtopsecret", Events: []string{"camera.down"}, MinDuration: time.Minute}
