@@ -67,6 +67,7 @@ type Config struct {
 	// Regions names GB/T 28181 administrative region codes (the first six
 	// digits of a device code), e.g. "430202": "荷塘区". Default none.
 	Regions map[string]string `yaml:"regions,omitempty"`
+	GB28181 GB28181Config     `yaml:"gb28181"`
 }
 
 // HistoryConfig bounds what is kept of the past.

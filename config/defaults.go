@@ -49,6 +49,7 @@ func Default() Config {
 			GroupMin:    5,
 			MaxAge:      Duration(24 * time.Hour),
 		},
+		GB28181: defaultGB28181(),
 	}
 }
 

@@ -11,8 +11,8 @@ const redactedText = "<secret>"
 
 // Redacted returns a copy of c fit for logs: the Redis password and the
 // password in redis.url, token secrets and hashes, webhook secrets and the
-// query strings of webhook URLs (DingTalk's access_token lives there) are
-// replaced. Lists and maps without secrets are shared with c.
+// query strings of webhook URLs (DingTalk's access_token lives there) and
+// the GB/T 28181 registration passwords are replaced. Lists and maps without secrets are shared with c.
 func (c Config) Redacted() Config {
 	r := c
 	r.Redis.URL = sharpeyes.RedactURL(c.Redis.URL)
@@ -29,6 +29,13 @@ func (c Config) Redacted() Config {
 		for i, w := range c.Alerts.Webhooks {
 			w.URL, w.Secret = sharpeyes.RedactURL(w.URL), mask(w.Secret)
 			r.Alerts.Webhooks[i] = w
+		}
+	}
+	r.GB28181.Password = mask(c.GB28181.Password)
+	if c.GB28181.Passwords != nil {
+		r.GB28181.Passwords = make(map[string]string, len(c.GB28181.Passwords))
+		for id, pw := range c.GB28181.Passwords {
+			r.GB28181.Passwords[id] = mask(pw)
 		}
 	}
 	return r

@@ -35,6 +35,7 @@ func (c *Config) validate(e *errorList) {
 	validateTokens(c.Tokens, e)
 	c.Alerts.validate(e)
 	validateRegions(c.Regions, e)
+	c.GB28181.validate(e)
 }
 
 // Level returns LogLevel as a slog.Level, or slog.LevelInfo for a value

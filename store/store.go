@@ -32,6 +32,8 @@
 //
 // The alerting keys (se:{al}:…: silences, webhooks, outbox queues, dead
 // letters, delivery locks) are listed in silences.go.
+// The GB/T 28181 keys (se:{gb}:…: device registrations, last keepalives)
+// are listed in gb28181.go.
 //
 // Inventory writes of many cameras are pipelined inside MULTI/EXEC, so an
 // import lands whole or not at all.

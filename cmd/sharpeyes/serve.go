@@ -154,6 +154,11 @@ func serve(ctx context.Context, log *slog.Logger, cfg config.Config, s *store.St
 	if err != nil {
 		return err
 	}
+	closeGB, err := mountGB28181(cfg, log, s, &deps)
+	if err != nil {
+		return err
+	}
+	defer closeGB()
 	ctx, cancel := context.WithCancel(ctx)
 	var bg sync.WaitGroup
 	defer bg.Wait()
