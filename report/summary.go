@@ -41,36 +41,59 @@ type Summary struct {
 
 // Summary computes the status summary of the cameras q.Filter selects. It
 // returns an error when the store cannot be read.
+//
+// Its cost does not grow with reading statuses: states come from the
+// fleet cache (states.go), never-probed cameras from the probe mask
+// (freshness.go), and Redis hands out only the stale cameras and those
+// with an open outage (store.ReadSummary). The index is read before the
+// snapshot, so that a camera deleted in between is missing from both.
 func (r *Reporter) Summary(ctx context.Context, q Query) (*Summary, error) {
 	now := r.now()
+	var cutoff time.Time
+	if r.interval > 0 {
+		if err := r.probes.ensureBuilt(ctx, r.store); err != nil {
+			return nil, err
+		}
+		cutoff = now.Add(-2 * r.interval)
+	}
+	reads, err := r.store.ReadSummary(ctx, cutoff)
+	if err != nil {
+		return nil, fmt.Errorf("summary: %w", err)
+	}
 	fl, err := r.load(ctx, q.Filter)
 	if err != nil {
 		return nil, err
 	}
+	var has []bool
+	if r.interval > 0 {
+		if has, err = r.probes.get(ctx, r.store, fl.snap, reads.Probed); err != nil {
+			return nil, err
+		}
+	}
 	var g Group
 	sum := &Summary{At: now.UTC(), Timezone: r.loc.String()}
-	var probedIDs []string
 	for i, c := range fl.cams {
 		g.add(fl.lcs[i], fl.st(i))
 		if c.Lifecycle == sharpeyes.Building && answers(fl.state(i)) {
 			sum.ReadyForAcceptance++
 		}
-		if c.Lifecycle.Probed() {
-			probedIDs = append(probedIDs, c.ID)
+		if has != nil && c.Lifecycle.Probed() && !has[fl.idx[i]] {
+			sum.NeverProbed++
 		}
 	}
 	g.finish()
 	sum.Cameras, sum.Lifecycle, sum.Probed, sum.OnlineRate = g.Total, g.Lifecycle, g.Probed, g.OnlineRate
 	sum.Up, sum.Degraded, sum.Down, sum.Unknown = g.Up, g.Degraded, g.Down, g.Unknown
-	if err := r.freshness(ctx, now, probedIDs, sum); err != nil {
-		return nil, err
+	if has != nil {
+		sum.StaleAfterS = (2 * r.interval).Seconds()
+		for _, id := range reads.Stale {
+			if p := fl.position(id); p >= 0 && fl.cams[p].Lifecycle.Probed() && has[fl.idx[p]] {
+				sum.Stale++
+			}
+		}
 	}
-	open, err := r.store.OpenOutages(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("summary: %w", err)
-	}
-	for _, o := range open {
-		if fl.position(o.CameraID) >= 0 {
+	for _, id := range reads.Open {
+		if fl.position(id) >= 0 {
 			sum.OpenOutages++
 		}
 	}
@@ -82,30 +105,6 @@ func (r *Reporter) Summary(ctx context.Context, q Query) (*Summary, error) {
 		return nil, fmt.Errorf("summary: %w", err)
 	}
 	return sum, nil
-}
-
-// freshness counts the stale and never-probed cameras among ids.
-func (r *Reporter) freshness(ctx context.Context, now time.Time, ids []string, sum *Summary) error {
-	if r.interval <= 0 {
-		return nil
-	}
-	after := 2 * r.interval
-	sum.StaleAfterS = after.Seconds()
-	statuses, err := r.store.Statuses(ctx, ids)
-	if err != nil {
-		return fmt.Errorf("summary: %w", err)
-	}
-	cutoff := now.Add(-after)
-	for _, id := range ids {
-		st, ok := statuses[id]
-		switch {
-		case !ok || st.LastProbe.IsZero():
-			sum.NeverProbed++
-		case st.LastProbe.Before(cutoff):
-			sum.Stale++
-		}
-	}
-	return nil
 }
 
 // answers reports whether a camera in state st answers probes.
