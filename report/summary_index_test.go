@@ -212,7 +212,6 @@ func (l *commandLog) reset() []string {
 	return out
 }
 
-
 func TestSummaryDoesNotReadStatuses(t *testing.T) {
 	e := newEnv(t)
 	var cams []sharpeyes.Camera
