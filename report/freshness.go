@@ -62,3 +62,35 @@ func (m *probeMask) get(ctx context.Context, s *store.Store, snap *store.Snapsho
 	m.fullReads++
 	return has, nil
 }
+
+// openOutages keeps the cameras with an open outage (snapshot indexes)
+// under the state version they were read at.
+type openOutages struct {
+	mu   sync.Mutex
+	ver  store.StateVersion
+	snap *store.Snapshot
+	idx  []int32 // replaced, never changed
+	read bool
+}
+
+// get returns the snapshot indexes of the cameras of snap with an open
+// outage, reading them again only when ver or snap differ from those held.
+func (o *openOutages) get(ctx context.Context, s *store.Store, snap *store.Snapshot, ver store.StateVersion) ([]int32, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.read && o.ver == ver && o.snap == snap {
+		return o.idx, nil
+	}
+	ids, ver, err := s.OpenOutageIDs(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("summary: %w", err)
+	}
+	idx := make([]int32, 0, len(ids))
+	for _, id := range ids {
+		if i, ok := snap.Index(id); ok {
+			idx = append(idx, int32(i))
+		}
+	}
+	o.ver, o.snap, o.idx, o.read = ver, snap, idx, true
+	return idx, nil
+}

@@ -49,6 +49,7 @@ type Reporter struct {
 	known    *history[store.KnownRecord, store.KnownRecord]
 	fleets   fleetCache
 	probes   probeMask
+	open     openOutages
 	derived  derived
 }
 

@@ -43,9 +43,9 @@ type Summary struct {
 // returns an error when the store cannot be read.
 //
 // Its cost does not grow with reading statuses: states come from the
-// fleet cache (states.go), never-probed cameras from the probe mask
-// (freshness.go), and Redis hands out only the stale cameras and those
-// with an open outage (store.ReadSummary). The index is read before the
+// fleet cache (states.go), never-probed cameras from the probe mask and
+// open outages from a cache under the state version (freshness.go), and
+// Redis hands out only the stale cameras (store.ReadSummary). The index is read before the
 // snapshot, so that a camera deleted in between is missing from both.
 func (r *Reporter) Summary(ctx context.Context, q Query) (*Summary, error) {
 	now := r.now()
@@ -70,20 +70,16 @@ func (r *Reporter) Summary(ctx context.Context, q Query) (*Summary, error) {
 			return nil, err
 		}
 	}
-	var g Group
 	sum := &Summary{At: now.UTC(), Timezone: r.loc.String()}
-	for i, c := range fl.cams {
-		g.add(fl.lcs[i], fl.st(i))
-		if c.Lifecycle == sharpeyes.Building && answers(fl.state(i)) {
-			sum.ReadyForAcceptance++
-		}
-		if has != nil && c.Lifecycle.Probed() && !has[fl.idx[i]] {
-			sum.NeverProbed++
-		}
+	k := fl.summaryCounts(has)
+	g := k.g
+	if g.OnlineRate != nil {
+		rate := *g.OnlineRate
+		g.OnlineRate = &rate
 	}
-	g.finish()
 	sum.Cameras, sum.Lifecycle, sum.Probed, sum.OnlineRate = g.Total, g.Lifecycle, g.Probed, g.OnlineRate
 	sum.Up, sum.Degraded, sum.Down, sum.Unknown = g.Up, g.Degraded, g.Down, g.Unknown
+	sum.ReadyForAcceptance, sum.NeverProbed = k.ready, k.never
 	if has != nil {
 		sum.StaleAfterS = (2 * r.interval).Seconds()
 		for _, id := range reads.Stale {
@@ -92,8 +88,12 @@ func (r *Reporter) Summary(ctx context.Context, q Query) (*Summary, error) {
 			}
 		}
 	}
-	for _, id := range reads.Open {
-		if fl.position(id) >= 0 {
+	open, err := r.open.get(ctx, r.store, fl.snap, reads.States)
+	if err != nil {
+		return nil, err
+	}
+	for _, i := range open {
+		if fl.at(i) >= 0 {
 			sum.OpenOutages++
 		}
 	}
@@ -105,6 +105,51 @@ func (r *Reporter) Summary(ctx context.Context, q Query) (*Summary, error) {
 		return nil, fmt.Errorf("summary: %w", err)
 	}
 	return sum, nil
+}
+
+// summaryCounts are the parts of a summary that depend only on the
+// selection, the states and the probe mask, kept with the selection until
+// either of those is replaced.
+type summaryCounts struct {
+	codes *uint8 // identity of the fleet's codes (replaced, never changed)
+	has   *bool  // identity of the probe mask, nil without one
+	g     Group
+	ready int
+	never int
+}
+
+// summaryCounts returns (and keeps) the counts of the fleet's cameras by
+// lifecycle and state, the building cameras that answer, and the
+// never-probed cameras by has (nil: not counted).
+func (fl *fleet) summaryCounts(has []bool) *summaryCounts {
+	codes, mask := first(fl.codes), first(has)
+	fl.mu.Lock()
+	defer fl.mu.Unlock()
+	if k := fl.counts; k != nil && k.codes == codes && k.has == mask {
+		return k
+	}
+	k := &summaryCounts{codes: codes, has: mask}
+	for i, c := range fl.cams {
+		k.g.add(fl.lcs[i], fl.st(i))
+		if fl.lcs[i] == lcBuilding && answers(fl.state(i)) {
+			k.ready++
+		}
+		if has != nil && c.Lifecycle.Probed() && !has[fl.idx[i]] {
+			k.never++
+		}
+	}
+	k.g.finish()
+	fl.counts = k
+	return k
+}
+
+// first returns the address of s's first element, nil when s is empty: the
+// identity of a slice that is replaced, never changed.
+func first[T any](s []T) *T {
+	if len(s) == 0 {
+		return nil
+	}
+	return &s[0]
 }
 
 // answers reports whether a camera in state st answers probes.

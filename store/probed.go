@@ -35,33 +35,53 @@ type SummaryReads struct {
 	// Stale are the cameras whose last probe is before the cutoff, to the
 	// millisecond (any lifecycle; deleted cameras are not in the index).
 	Stale []string
-	// Open are the cameras with an open outage.
-	Open []string
+	// States is the state version read in the same transaction: the open
+	// outages change only with it (OpenOutageIDs).
+	States StateVersion
 }
 
 // ReadSummary returns the probe index's size, the cameras last probed
-// before cutoff and the cameras with an open outage, read in one
-// transaction. A zero cutoff skips the stale cameras. Its cost grows with
-// the stale cameras and open outages, not with the fleet.
+// before cutoff and the state version, read in one transaction. A zero
+// cutoff skips the stale cameras. Its cost grows with the stale cameras,
+// not with the fleet.
 func (s *Store) ReadSummary(ctx context.Context, cutoff time.Time) (SummaryReads, error) {
 	var card *redis.IntCmd
-	var stale, open *redis.StringSliceCmd
+	var stale *redis.StringSliceCmd
+	var ver versionCmds
 	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		card = p.ZCard(ctx, keyProbed)
 		if !cutoff.IsZero() {
 			stale = p.ZRangeByScore(ctx, keyProbed, &redis.ZRangeBy{Min: "-inf", Max: "(" + strconv.FormatInt(cutoff.UnixMilli(), 10)})
 		}
-		open = p.HKeys(ctx, keyOpen)
+		ver = queueStateVersion(ctx, p)
 		return nil
 	})
 	if err != nil {
 		return SummaryReads{}, fmt.Errorf("read summary: %w", err)
 	}
-	out := SummaryReads{Probed: card.Val(), Open: open.Val()}
+	out := SummaryReads{Probed: card.Val(), States: ver.version()}
 	if stale != nil {
 		out.Stale = stale.Val()
 	}
 	return out, nil
+}
+
+// OpenOutageIDs returns the cameras with an open outage and the state
+// version read in the same transaction. Outages open and close only with a
+// state change (an event) or a Delete (which changes a state set's size),
+// so the ids stay valid while the version does.
+func (s *Store) OpenOutageIDs(ctx context.Context) ([]string, StateVersion, error) {
+	var ids *redis.StringSliceCmd
+	var ver versionCmds
+	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		ids = p.HKeys(ctx, keyOpen)
+		ver = queueStateVersion(ctx, p)
+		return nil
+	})
+	if err != nil {
+		return nil, StateVersion{}, fmt.Errorf("read open outages: %w", err)
+	}
+	return ids.Val(), ver.version(), nil
 }
 
 // ProbedIDs returns every camera with a probe time (the whole index: a

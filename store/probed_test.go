@@ -46,11 +46,15 @@ func TestProbeIndexFollowsStatusWritesAndDeletes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		open, ver, err := s.OpenOutageIDs(ctx)
+		if err != nil || ver != got.States {
+			t.Fatalf("%s: open outages %v, version %+v, summary's %+v", tt.name, err, ver, got.States)
+		}
 		slices.Sort(ids)
 		if !slices.Equal(ids, tt.probed) || got.Probed != int64(len(tt.probed)) ||
-			!slices.Equal(got.Stale, tt.stale) || !slices.Equal(got.Open, tt.open) {
+			!slices.Equal(got.Stale, tt.stale) || !slices.Equal(open, tt.open) {
 			t.Fatalf("%s: probed %v (%d) stale %v open %v; want %v stale %v open %v", tt.name,
-				ids, got.Probed, got.Stale, got.Open, tt.probed, tt.stale, tt.open)
+				ids, got.Probed, got.Stale, open, tt.probed, tt.stale, tt.open)
 		}
 	}
 }
