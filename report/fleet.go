@@ -21,6 +21,7 @@ type selection struct {
 
 	mu        sync.Mutex
 	groupings map[groupSpec]*grouping
+	counts    *summaryCounts // the last summary's counts (summary.go)
 }
 
 // fleet is a selection with the live states of the snapshot's cameras.

@@ -48,6 +48,8 @@ type Reporter struct {
 	life     *history[sharpeyes.LifecycleChange, sharpeyes.LifecycleChange]
 	known    *history[store.KnownRecord, store.KnownRecord]
 	fleets   fleetCache
+	probes   probeMask
+	open     openOutages
 	derived  derived
 }
 

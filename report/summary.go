@@ -41,36 +41,59 @@ type Summary struct {
 
 // Summary computes the status summary of the cameras q.Filter selects. It
 // returns an error when the store cannot be read.
+//
+// Its cost does not grow with reading statuses: states come from the
+// fleet cache (states.go), never-probed cameras from the probe mask and
+// open outages from a cache under the state version (freshness.go), and
+// Redis hands out only the stale cameras (store.ReadSummary). The index is read before the
+// snapshot, so that a camera deleted in between is missing from both.
 func (r *Reporter) Summary(ctx context.Context, q Query) (*Summary, error) {
 	now := r.now()
+	var cutoff time.Time
+	if r.interval > 0 {
+		if err := r.probes.ensureBuilt(ctx, r.store); err != nil {
+			return nil, err
+		}
+		cutoff = now.Add(-2 * r.interval)
+	}
+	reads, err := r.store.ReadSummary(ctx, cutoff)
+	if err != nil {
+		return nil, fmt.Errorf("summary: %w", err)
+	}
 	fl, err := r.load(ctx, q.Filter)
 	if err != nil {
 		return nil, err
 	}
-	var g Group
-	sum := &Summary{At: now.UTC(), Timezone: r.loc.String()}
-	var probedIDs []string
-	for i, c := range fl.cams {
-		g.add(fl.lcs[i], fl.st(i))
-		if c.Lifecycle == sharpeyes.Building && answers(fl.state(i)) {
-			sum.ReadyForAcceptance++
-		}
-		if c.Lifecycle.Probed() {
-			probedIDs = append(probedIDs, c.ID)
+	var has []bool
+	if r.interval > 0 {
+		if has, err = r.probes.get(ctx, r.store, fl.snap, reads.Probed); err != nil {
+			return nil, err
 		}
 	}
-	g.finish()
+	sum := &Summary{At: now.UTC(), Timezone: r.loc.String()}
+	k := fl.summaryCounts(has)
+	g := k.g
+	if g.OnlineRate != nil {
+		rate := *g.OnlineRate
+		g.OnlineRate = &rate
+	}
 	sum.Cameras, sum.Lifecycle, sum.Probed, sum.OnlineRate = g.Total, g.Lifecycle, g.Probed, g.OnlineRate
 	sum.Up, sum.Degraded, sum.Down, sum.Unknown = g.Up, g.Degraded, g.Down, g.Unknown
-	if err := r.freshness(ctx, now, probedIDs, sum); err != nil {
+	sum.ReadyForAcceptance, sum.NeverProbed = k.ready, k.never
+	if has != nil {
+		sum.StaleAfterS = (2 * r.interval).Seconds()
+		for _, id := range reads.Stale {
+			if p := fl.position(id); p >= 0 && fl.cams[p].Lifecycle.Probed() && has[fl.idx[p]] {
+				sum.Stale++
+			}
+		}
+	}
+	open, err := r.open.get(ctx, r.store, fl.snap, reads.States)
+	if err != nil {
 		return nil, err
 	}
-	open, err := r.store.OpenOutages(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("summary: %w", err)
-	}
-	for _, o := range open {
-		if fl.position(o.CameraID) >= 0 {
+	for _, i := range open {
+		if fl.at(i) >= 0 {
 			sum.OpenOutages++
 		}
 	}
@@ -84,28 +107,49 @@ func (r *Reporter) Summary(ctx context.Context, q Query) (*Summary, error) {
 	return sum, nil
 }
 
-// freshness counts the stale and never-probed cameras among ids.
-func (r *Reporter) freshness(ctx context.Context, now time.Time, ids []string, sum *Summary) error {
-	if r.interval <= 0 {
-		return nil
+// summaryCounts are the parts of a summary that depend only on the
+// selection, the states and the probe mask, kept with the selection until
+// either of those is replaced.
+type summaryCounts struct {
+	codes *uint8 // identity of the fleet's codes (replaced, never changed)
+	has   *bool  // identity of the probe mask, nil without one
+	g     Group
+	ready int
+	never int
+}
+
+// summaryCounts returns (and keeps) the counts of the fleet's cameras by
+// lifecycle and state, the building cameras that answer, and the
+// never-probed cameras by has (nil: not counted).
+func (fl *fleet) summaryCounts(has []bool) *summaryCounts {
+	codes, mask := first(fl.codes), first(has)
+	fl.mu.Lock()
+	defer fl.mu.Unlock()
+	if k := fl.counts; k != nil && k.codes == codes && k.has == mask {
+		return k
 	}
-	after := 2 * r.interval
-	sum.StaleAfterS = after.Seconds()
-	statuses, err := r.store.Statuses(ctx, ids)
-	if err != nil {
-		return fmt.Errorf("summary: %w", err)
-	}
-	cutoff := now.Add(-after)
-	for _, id := range ids {
-		st, ok := statuses[id]
-		switch {
-		case !ok || st.LastProbe.IsZero():
-			sum.NeverProbed++
-		case st.LastProbe.Before(cutoff):
-			sum.Stale++
+	k := &summaryCounts{codes: codes, has: mask}
+	for i, c := range fl.cams {
+		k.g.add(fl.lcs[i], fl.st(i))
+		if fl.lcs[i] == lcBuilding && answers(fl.state(i)) {
+			k.ready++
+		}
+		if has != nil && c.Lifecycle.Probed() && !has[fl.idx[i]] {
+			k.never++
 		}
 	}
-	return nil
+	k.g.finish()
+	fl.counts = k
+	return k
+}
+
+// first returns the address of s's first element, nil when s is empty: the
+// identity of a slice that is replaced, never changed.
+func first[T any](s []T) *T {
+	if len(s) == 0 {
+		return nil
+	}
+	return &s[0]
 }
 
 // answers reports whether a camera in state st answers probes.

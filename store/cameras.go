@@ -221,7 +221,7 @@ return 1
 // forgetStatusScript drops a deleted camera's live status and, when its
 // open outage is still the one read (ARGV[2], "" for none), closes it with
 // the outage ARGV[3] scored ARGV[4]. KEYS: status, the three state sets,
-// open outages, closed outages, first-known times. It returns 0 when the
+// open outages, closed outages, first-known times, probe index. It returns 0 when the
 // open outage changed in between.
 var forgetStatusScript = redis.NewScript(`
 local cur = redis.call('HGET', KEYS[5], ARGV[1]) or ''
@@ -233,6 +233,7 @@ end
 redis.call('HDEL', KEYS[1], ARGV[1])
 for k = 2, 4 do redis.call('SREM', KEYS[k], ARGV[1]) end
 redis.call('ZREM', KEYS[7], ARGV[1])
+redis.call('ZREM', KEYS[8], ARGV[1])
 return 1
 `)
 
@@ -269,7 +270,7 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 // outage at end; a collector writing the camera's status at that moment
 // makes it read the outage again.
 func (s *Store) forgetStatus(ctx context.Context, id string, end time.Time) error {
-	keys := []string{keyStatus, keyState("up"), keyState("degraded"), keyState("down"), keyOpen, keyOutages, keyKnown}
+	keys := []string{keyStatus, keyState("up"), keyState("degraded"), keyState("down"), keyOpen, keyOutages, keyKnown, keyProbed}
 	for attempt := 0; attempt < 5; attempt++ {
 		raw, err := s.rdb.HGet(ctx, keyOpen, id).Result()
 		if err != nil && !errors.Is(err, redis.Nil) {

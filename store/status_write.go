@@ -67,6 +67,8 @@ type StatusWrite struct {
 // The state sets change only when the stored state differs from the new
 // one; the new state's set is always (idempotently) added to, and a known
 // state records the camera's first known time (ZADD NX) if it has none.
+// The probe index (KEYS[9], see probed.go) takes the probe time, or loses
+// the camera when the status has none.
 var applyScript = redis.NewScript(`
 local sets = {up = KEYS[2], degraded = KEYS[3], down = KEYS[4]}
 local conflicts = {}
@@ -96,6 +98,11 @@ for i = 2, #ARGV, 12 do
       redis.call('SADD', sets[to], id)
       redis.call('ZADD', KEYS[8], 'NX', ARGV[i+11], id)
     end
+    if tonumber(ARGV[i+11]) > 0 then
+      redis.call('ZADD', KEYS[9], ARGV[i+11], id)
+    else
+      redis.call('ZREM', KEYS[9], id)
+    end
     if ARGV[i+4] ~= '' then
       redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[1], '*', 'type', ARGV[i+4],
         'camera_id', id, 'from', ARGV[i+5], 'to', to, 'reason', ARGV[i+6], 'at', ARGV[i+7])
@@ -112,7 +119,7 @@ end
 return {applied, conflicts}
 `)
 
-var statusKeys = []string{keyStatus, keyState("up"), keyState("degraded"), keyState("down"), keyEvents, keyOpen, keyOutages, keyKnown}
+var statusKeys = []string{keyStatus, keyState("up"), keyState("degraded"), keyState("down"), keyEvents, keyOpen, keyOutages, keyKnown, keyProbed}
 
 // ApplyStatuses writes each status whose stored Seq still equals Prev.Seq,
 // with its event and outage change, in batches of 500 that each apply

@@ -20,6 +20,9 @@
 //	se:{st}:known        ZSET   camera id, scored by the first status write
 //	                            with a known state (unix ms): monitored time
 //	                            starts there
+//	se:{st}:probed       ZSET   camera id -> last probe (unix ms), for the
+//	                            status summary (see probed.go)
+//	se:{st}:probed:built STRING the probe index was built from older statuses
 //	se:{st}:sweep        HASH   last sweep: start, end, duration, counts
 //	se:{st}:isolations   LIST   the last 1,000 sweeps judged isolated
 //	se:{co}:sweep:<slot>:<shard>        STRING lease of one shard of one sweep
