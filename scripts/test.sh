@@ -34,6 +34,8 @@ need_file '/usr/lib/*/gstreamer-1.0/libgstrtp.so' gstreamer1.0-plugins-good
 need prometheus-alertmanager prometheus-alertmanager
 # promtool checks the live /metrics and the example rules.
 need promtool prometheus
+# A headless Chromium for the console's browser tests (internal/browsertest).
+need chromium chromium
 
 if [ ${#missing[@]} -gt 0 ]; then
 	echo "test: installing Debian packages: ${missing[*]}" >&2
