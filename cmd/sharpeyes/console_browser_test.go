@@ -191,7 +191,7 @@ func TestConsoleInABrowser(t *testing.T) {
 				t.Fatal(err)
 			}
 			if w > 390 {
-				wide := evalString(t, b, `[...document.querySelectorAll("body *")].filter((e) => e.getBoundingClientRect().right > 390).slice(0, 8).map((e) => e.tagName + "#" + e.id + "." + e.className + ":" + Math.round(e.getBoundingClientRect().right)).join(" ") + " innerWidth " + innerWidth + " " + ["header","main","footer","body","#cam","#home"].map((s) => s + "=" + document.querySelector(s).scrollWidth + "/" + document.querySelector(s).clientWidth).join(" ")`)
+				wide := evalString(t, b, `[...document.querySelectorAll("body *")].filter((e) => e.getBoundingClientRect().right > 390).slice(0, 8).map((e) => e.tagName + "#" + e.id + "." + e.className + ":" + Math.round(e.getBoundingClientRect().right)).join(" ") + " innerWidth " + innerWidth + " " + ["header","main","footer","#cam","#home"].map((s) => document.querySelector(s)).filter(Boolean).map((e) => e.tagName + "#" + e.id + "=" + e.scrollWidth + "/" + e.clientWidth).join(" ")`)
 				t.Errorf("%s at 390 px: scrollWidth %d, the page scrolls sideways; widest: %s", path, w, wide)
 			}
 		}

@@ -130,7 +130,7 @@ function renderSummary(s) {
     card(t("lastSweep"), sw && sw.end ? clock(sw.end) : "–",
       !sw ? t("noSweep") : sw.isolated ? t("isolated") : late ? t("staleSweep", dur(age))
         : t("sweepAgo", dur(age), (sw.duration_s || 0).toFixed(1)),
-      sw && sw.isolated ? "down" : late ? "degraded stale" : ""),
+      "time " + (sw && sw.isolated ? "down" : late ? "degraded stale" : "")),
     card(t("stale"), num(s.stale), s.stale_after_s ? t("staleSub", dur(s.stale_after_s)) : "", s.stale ? "degraded" : ""),
   );
   const lc = s.lifecycle || {};
@@ -232,9 +232,9 @@ function renderCamera(c, summary) {
   const cards = [
     card(t("state"), never ? t("notYetProbed") : t("states")[state] || state, stateSub, "state " + state),
     card(t("lastProbe"), st.last_probe ? clock(st.last_probe) : "–",
-      staleProbe ? t("staleProbe") + " · " + dur(probeAge) : [st.latency_ms != null ? t("latency", st.latency_ms) : "",
+      staleProbe ? t("staleProbe") + " · " + dur(probeAge) : [st.latency_ms != null ? t("latency", Math.round(st.latency_ms)) : "",
         st.consecutive_failures ? t("failures", st.consecutive_failures) : ""].filter(Boolean).join(" · "),
-      staleProbe ? "degraded stale" : ""),
+      "time " + (staleProbe ? "degraded stale" : "")),
   ];
   const old = $("#cam-state").querySelectorAll(".avail");
   $("#cam-state").replaceChildren(...cards, ...old);
