@@ -155,6 +155,26 @@ func TestConsoleInABrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		awaitJS(t, b, 10*time.Second, "no row for a search that matches nothing", `document.querySelectorAll("#outages tbody a").length === 0`)
+		// the region filter keeps the rows of the region chosen
+		awaitJS(t, b, 10*time.Second, "rows of the chosen region only", `(() => {
+			document.querySelector("#down-q").value = "";
+			const sel = document.querySelector("#down-region");
+			if (sel.options.length < 2) return false;
+			sel.value = sel.options[1].value;
+			sel.dispatchEvent(new Event("input"));
+			const rows = [...document.querySelectorAll("#outages tbody tr")];
+			return rows.length > 0 && rows.every((r) => r.children[1] && r.children[1].textContent.startsWith(sel.value));
+		})()`)
+	})
+
+	t.Run("a camera never probed says so", func(t *testing.T) {
+		var planned struct{ Items []struct{ ID string } }
+		getJSON(t, base+"/api/v1/cameras?lifecycle=planned&limit=1", &planned)
+		if len(planned.Items) == 0 {
+			t.Skip("the demo fleet has no planned camera")
+		}
+		navigate(t, b, base+"/cameras/"+url.PathEscape(planned.Items[0].ID))
+		awaitJS(t, b, 20*time.Second, "not yet probed", `document.querySelector("#cam-state .card.state b")?.textContent === "尚未探测"`)
 	})
 
 	t.Run("camera page shows the record and state", func(t *testing.T) {
