@@ -1,7 +1,7 @@
 # The two commands of the README: `make run` and `make test`.
 GO ?= go
 
-.PHONY: run test build bench fuzz docker
+.PHONY: run test build bench fuzz docker screenshots
 
 run:
 	$(GO) run ./cmd/sharpeyes serve --demo 500
@@ -18,6 +18,10 @@ bench:
 	$(GO) test -run '^$$' -bench 'Import100k' -benchtime 3x ./inventory
 	$(GO) test -run '^$$' -bench '100k' -benchtime 3000x ./api
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./report
+
+# docs/console-*.png, taken by the console's browser test (needs chromium).
+screenshots:
+	SHARPEYES_SCREENSHOTS=$(CURDIR)/docs $(GO) test -count=1 -run '^TestConsoleInABrowser$$' ./cmd/sharpeyes
 
 docker:
 	docker build -t sharpeyes .

@@ -29,7 +29,7 @@ func composeCamera(a *Alert, env *RenderEnv, esc func(string) string) message {
 		name = c.ID
 	}
 	name = esc(name)
-	m := message{Link: env.cameraLink(c.ID)}
+	m := message{Link: env.consoleLink(c.ID)}
 	var l []string
 	l = field(l, "编号", esc(c.ID))
 	l = field(l, "区域", esc(c.Region))

@@ -69,7 +69,7 @@ func renderAlertmanagerWebhook(a *Alert, env *RenderEnv) any {
 		}
 	}
 	for _, c := range a.Cameras {
-		al := amAlert{Labels: cameraLabels(name, c), StartsAt: c.Since, GeneratorURL: env.cameraLink(c.ID),
+		al := amAlert{Labels: cameraLabels(name, c), StartsAt: c.Since, GeneratorURL: env.consoleLink(c.ID),
 			Annotations: map[string]string{"reason": c.Reason}}
 		if resolved {
 			al.Annotations = map[string]string{}

@@ -112,13 +112,6 @@ func field(lines []string, label, value string) []string {
 	return append(lines, label+"："+value)
 }
 
-func (env *RenderEnv) cameraLink(id string) string {
-	if env.PublicURL == "" {
-		return ""
-	}
-	return env.PublicURL + "/api/v1/cameras/" + url.PathEscape(id)
-}
-
 // consoleLink is the console's page of a camera, which alert links open
 // (SPEC: {public_url}/cameras/{id}); "" without a public URL.
 func (env *RenderEnv) consoleLink(id string) string {

@@ -111,6 +111,8 @@ func NewRouter(d Deps) *gin.Engine {
 	}
 	if d.Dashboard != nil {
 		r.GET("/", gin.WrapH(d.Dashboard))
+		// The console's page of one camera, which alert links open.
+		r.GET("/cameras/:id", gin.WrapH(d.Dashboard))
 	}
 
 	v1 := r.Group("/api/v1")

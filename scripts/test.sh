@@ -36,6 +36,8 @@ need prometheus-alertmanager prometheus-alertmanager
 need promtool prometheus
 # sipp plays GB/T 28181 devices against the gb28181 SIP server.
 need sipp sip-tester
+# A headless Chromium for the console's browser tests (internal/browsertest).
+need chromium chromium
 
 if [ ${#missing[@]} -gt 0 ]; then
 	echo "test: installing Debian packages: ${missing[*]}" >&2

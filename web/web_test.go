@@ -48,7 +48,7 @@ func TestDashboardLoadsNothingFromOtherHosts(t *testing.T) {
 	srv := httptest.NewServer(web.Handler())
 	defer srv.Close()
 	external := regexp.MustCompile(`(?i)(src|href)\s*=\s*["']?(https?:)?//`)
-	for _, p := range []string{"/", "/app.js", "/app.css"} {
+	for _, p := range []string{"/", "/app.js", "/app.css", "/i18n.js", "/time.js"} {
 		_, _, body := get(t, srv, p)
 		if m := external.FindString(body); m != "" {
 			t.Errorf("%s references another host: %q", p, m)
@@ -93,5 +93,33 @@ func TestScriptFindsItsElements(t *testing.T) {
 		if !strings.Contains(page, `id="`+m[1]+`"`) {
 			t.Errorf("app.js uses #%s, index.html has no such id", m[1])
 		}
+	}
+}
+
+// /cameras/{id} is the console page with <base href="../">, so that its
+// relative links resolve as at the root; deeper paths are not pages.
+func TestCameraPageIsTheConsoleWithItsBase(t *testing.T) {
+	srv := httptest.NewServer(web.Handler())
+	defer srv.Close()
+	for _, tc := range []struct {
+		path     string
+		code     int
+		contains string
+	}{
+		{"/", 200, `<base href="./">`},
+		{"/cameras/43020200001320000001", 200, `<base href="../">`},
+		{"/cameras/cam-7.a", 200, `<base href="../">`},
+		{"/cameras/a/b", 404, ""},
+		{"/cameras/", 404, ""},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			code, ctype, body := get(t, srv, tc.path)
+			if code != tc.code || !strings.Contains(body, tc.contains) {
+				t.Fatalf("GET %s: %d %q, want %d with %q", tc.path, code, ctype, tc.code, tc.contains)
+			}
+			if code == 200 && !strings.Contains(ctype, "text/html") {
+				t.Errorf("GET %s: Content-Type %q", tc.path, ctype)
+			}
+		})
 	}
 }

@@ -1,9 +1,11 @@
 "use strict";
-// The sharpeyes dashboard reads the JSON API (status/summary and the reports);
-// it has no build step and no dependencies. Field names follow SPEC.md.
+// The sharpeyes console reads the JSON API (status/summary and the reports);
+// it has no build step and no dependencies. Field names follow SPEC.md;
+// strings come from i18n.js, times are formatted by time.js. Two views:
+// the overview (/) and one camera (/cameras/{id}, same page; the server
+// sets <base> so that relative links work from both).
 const $ = (s) => document.querySelector(s);
 const REFRESH_MS = 15000;
-const TITLE = document.title;
 const TOKEN_KEY = "sharpeyes.token";
 
 // The token lives in sessionStorage: it is gone when the tab closes, and a
@@ -18,19 +20,24 @@ $("#auth").addEventListener("submit", (e) => {
   refresh();
 });
 
+// The camera view: /cameras/{id} (the last path segment, whatever the mount point).
+const camMatch = /\/cameras\/([^/]+)\/?$/.exec(location.pathname);
+const CAMERA = camMatch ? decodeURIComponent(camMatch[1]) : null;
+
 class ApiError extends Error {
   constructor(status, message) { super(message); this.status = status; }
 }
 
-async function api(path) {
+async function api(path, init) {
   const headers = { Accept: "application/json" };
-  const t = tokenStore.getItem(TOKEN_KEY);
-  if (t) headers.Authorization = "Bearer " + t;
+  const tok = tokenStore.getItem(TOKEN_KEY);
+  if (tok) headers.Authorization = "Bearer " + tok;
+  if (init && init.body) headers["Content-Type"] = "application/json";
   let r;
   try {
-    r = await fetch("api/v1/" + path, { headers, cache: "no-store" });
+    r = await fetch("api/v1/" + path, Object.assign({ headers, cache: "no-store" }, init));
   } catch (_) {
-    throw new ApiError(0, "server unreachable 无法连接服务器");
+    throw new ApiError(0, t("unreachableServer"));
   }
   if (!r.ok) {
     let msg = r.status + " " + r.statusText;
@@ -47,29 +54,24 @@ const pad = (n) => String(n).padStart(2, "0");
 // Times are shown in the server's timezone with their offset (time.js);
 // UTC until the first summary names the zone.
 let tz = zoneFormatter("UTC");
-const when = (t) => tz.when(t);
-const clock = (t) => tz.clock(t);
+const when = (v) => tz.when(v);
+const clock = (v) => tz.clock(v);
 function setZone(s) {
   tz = zoneFormatter(s.timezone); // a zone the browser lacks falls back to UTC
   $("#zone").textContent = `${tz.zone} (UTC${tz.offset() === "Z" ? "" : tz.offset()})`;
 }
 function dur(s) {
+  const u = t("units");
   s = Math.max(0, Math.round(s || 0));
   const d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60);
-  if (d) return `${d}d ${h}h`;
-  if (h) return m ? `${h}h ${pad(m)}m` : `${h}h`;
-  if (m) return s % 60 ? `${m}m ${pad(s % 60)}s` : `${m}m`;
-  return `${s}s`;
+  if (d) return `${d}${u.d} ${h}${u.h}`;
+  if (h) return m ? `${h}${u.h} ${pad(m)}${u.m}` : `${h}${u.h}`;
+  if (m) return s % 60 ? `${m}${u.m} ${pad(s % 60)}${u.s}` : `${m}${u.m}`;
+  return `${s}${u.s}`;
 }
+const reasonText = (r) => t("reasons")[r] || r || t("unknown");
 // Online-rate bands used for colour only.
 const band = (x) => (x == null ? "" : x >= 0.95 ? "good" : x >= 0.9 ? "warn" : "bad");
-const EMPTY = "No cameras yet: import the inventory (sharpeyes import FILE). 暂无摄像机，请先导入台账。";
-const REASONS = {
-  timeout: "超时", refused: "拒绝连接", unreachable: "不可达", dns: "域名解析失败",
-  rtsp_401: "视频认证失败", rtsp_404: "视频路径不存在", rtsp_5xx: "视频服务错误",
-  bad_response: "响应异常", clock_drift: "时钟偏差", no_video: "无视频",
-  auth_downgrade: "拒绝降级认证",
-};
 
 // ---- DOM helpers ----
 function el(tag, cls, ...kids) {
@@ -78,6 +80,8 @@ function el(tag, cls, ...kids) {
   for (const k of kids) if (k != null) e.append(k instanceof Node ? k : String(k));
   return e;
 }
+function link(href, ...kids) { const a = el("a", "", ...kids); a.href = href; return a; }
+const cameraHref = (id) => "cameras/" + encodeURIComponent(id);
 function bar(parts) { // parts: [[fraction, class], ...]
   const b = el("span", "bar");
   for (const [f, cls] of parts) {
@@ -91,7 +95,7 @@ function rateCell(x) {
   return el("td", "rate " + band(x), bar([[x, "fill"]]), el("span", "pct", pct(x)));
 }
 function regionCell(key) {
-  if (!key) return el("td", "muted", "(none 未分配)");
+  if (!key) return el("td", "muted", t("none"));
   const i = key.lastIndexOf("/");
   return i < 0 ? el("td", "key", key) : el("td", "key", el("span", "muted", key.slice(0, i + 1)), key.slice(i + 1));
 }
@@ -105,139 +109,273 @@ function message(tbody, text, cls) {
 function card(label, value, sub, cls) {
   return el("div", "card " + (cls || ""), el("span", "label", label), el("b", "", value), el("span", "sub", sub || "\u00a0"));
 }
+// labelled gives a cell the column's name, shown above it when the table stacks on a phone.
+function labelled(td, key) { td.dataset.label = t(key); return td; }
 
-// ---- sections ----
-function renderSummary(s) {
-  setZone(s);
+// ---- overview ----
+// sweepAge is how long ago the last sweep ended (s), and whether that is stale.
+function sweepAge(s) {
   const sw = s.last_sweep;
   const age = sw && sw.end ? (Date.now() - new Date(sw.end)) / 1000 : null;
-  const late = age != null && s.stale_after_s && age > s.stale_after_s;
+  return { sw, age, late: age != null && !!s.stale_after_s && age > s.stale_after_s };
+}
+function renderSummary(s) {
+  const { sw, age, late } = sweepAge(s);
   $("#summary").replaceChildren(
-    card("Online rate 在线率", pct(s.online_rate), s.probed ? `${num(s.up)} of ${num(s.probed)} probed 已探测` : "nothing probed yet 尚无探测", "rate " + band(s.online_rate)),
-    card("Up 在线", num(s.up), "", s.up ? "up" : ""),
-    card("Degraded 异常", num(s.degraded), "reachable, unhealthy 可达异常", s.degraded ? "degraded" : ""),
-    card("Down 离线", num(s.down), `${num(s.open_outages)} open outages 未恢复`, s.down ? "down" : ""),
-    card("Unknown 未知", num(s.unknown), `${num(s.never_probed)} never probed 从未探测`, ""),
-    card("Last sweep 最近巡检", sw && sw.end ? clock(sw.end) : "–",
-      !sw ? "no sweep yet 尚未巡检" : sw.isolated ? "collector isolated 采集端网络疑似中断"
-        : `${dur(age)} ago · took ${(sw.duration_s || 0).toFixed(1)} s`,
-      sw && sw.isolated ? "down" : late ? "degraded" : ""),
-    card("Stale 过期", num(s.stale), s.stale_after_s ? `not probed in ${dur(s.stale_after_s)} 超时未探测` : "", s.stale ? "degraded" : ""),
+    card(t("onlineRate"), pct(s.online_rate), s.probed ? t("probed", num(s.up), num(s.probed)) : t("nothingProbed"), "rate " + band(s.online_rate)),
+    card(t("up"), num(s.up), "", s.up ? "up" : ""),
+    card(t("degraded"), num(s.degraded), t("reachableUnhealthy"), s.degraded ? "degraded" : ""),
+    card(t("down"), num(s.down), t("openOutages", num(s.open_outages)), s.down ? "down" : ""),
+    card(t("unknown"), num(s.unknown), t("neverProbed", num(s.never_probed)), ""),
+    card(t("lastSweep"), sw && sw.end ? clock(sw.end) : "–",
+      !sw ? t("noSweep") : sw.isolated ? t("isolated") : late ? t("staleSweep", dur(age))
+        : t("sweepAgo", dur(age), (sw.duration_s || 0).toFixed(1)),
+      "time " + (sw && sw.isolated ? "down" : late ? "degraded stale" : "")),
+    card(t("stale"), num(s.stale), s.stale_after_s ? t("staleSub", dur(s.stale_after_s)) : "", s.stale ? "degraded" : ""),
   );
   const lc = s.lifecycle || {};
-  $("#fleet").textContent = `${num(s.cameras)} cameras 摄像机 · ${num(lc.active)} active 已建 · ${num(lc.building)} building 在建 · ` +
-    `${num(lc.planned)} planned 规划 · ${num(lc.retired)} retired 撤除 · ${num(s.ready_for_acceptance)} ready for acceptance 待验收`;
-  document.title = s.down ? `(${s.down} down) ${TITLE}` : TITLE;
+  $("#fleet").textContent = t("fleet", num(s.cameras), num(lc.active), num(lc.building), num(lc.planned), num(lc.retired), num(s.ready_for_acceptance));
+  document.title = (s.down ? t("downTitle", s.down) : "") + t("title");
 }
 
-function renderOutages(o, summary) {
-  const items = (o.items || []).slice().sort((a, b) => (b.duration_s || 0) - (a.duration_s || 0));
+// The down list: the open outages (longest first) joined with the down
+// cameras' addresses, filtered in the page by text, region and maintainer.
+let down = { items: [], total: 0, more: false, probed: true };
+function setDown(o, cams, summary) {
+  const host = new Map(((cams && cams.items) || []).map((c) => [c.id, c.host || ""]));
+  down = {
+    items: (o.items || []).map((x) => Object.assign({ host: host.get(x.camera_id) || "" }, x))
+      .sort((a, b) => (b.duration_s || 0) - (a.duration_s || 0)),
+    total: summary && summary.open_outages != null ? summary.open_outages : (o.items || []).length,
+    more: !!o.next_cursor,
+    probed: !summary || !!summary.probed,
+  };
+  fillSelect($("#down-region"), down.items.map((x) => regionLevel(x.region, 2)));
+  fillSelect($("#down-maintainer"), down.items.map((x) => x.maintainer));
+  renderDown();
+}
+const regionLevel = (r, n) => (r || "").split("/").slice(0, n).join("/");
+function fillSelect(sel, values) {
+  const keep = sel.value;
+  const opts = [...new Set(values.filter(Boolean))].sort();
+  sel.replaceChildren(sel.options[0], ...opts.map((v) => { const o = el("option", "", v); o.value = v; return o; }));
+  sel.value = opts.includes(keep) ? keep : "";
+}
+function renderDown() {
+  const q = $("#down-q").value.trim().toLowerCase();
+  const region = $("#down-region").value, maint = $("#down-maintainer").value;
+  const items = down.items.filter((x) =>
+    (!q || x.camera_id.toLowerCase().includes(q) || (x.name || "").toLowerCase().includes(q) || x.host.toLowerCase().includes(q)) &&
+    (!region || x.region === region || (x.region || "").startsWith(region + "/")) &&
+    (!maint || x.maintainer === maint));
   const body = $("#outages tbody");
-  const total = summary && summary.open_outages != null ? summary.open_outages : items.length;
-  $("#down-count").textContent = num(total);
-  $("#down-count").className = "count" + (total ? " bad" : "");
+  $("#down-count").textContent = num(down.total);
+  $("#down-count").className = "count" + (down.total ? " bad" : "");
   const more = $("#outages-more");
-  more.hidden = !o.next_cursor;
-  more.textContent = `Showing the ${items.length} longest of ${num(total)} open outages; the full list is at api/v1/reports/outages?open=true&format=csv`;
+  const filtered = q || region || maint;
+  more.hidden = !down.more && !filtered;
+  more.textContent = filtered ? t("matching", num(items.length), num(down.items.length)) : t("showing", num(down.items.length), num(down.total));
   if (!items.length) {
     // Nothing down means nothing only once something was probed.
-    if (summary && !summary.probed) return message(body, "Not yet probed: no camera has a known state. 尚未探测：暂无摄像机状态", "");
-    return message(body, "No camera is down. 当前无离线摄像机", "ok");
+    if (!down.items.length && !down.probed) return message(body, t("notProbedYet"), "");
+    return message(body, down.items.length ? t("noMatch") : t("noneDown"), down.items.length ? "" : "ok");
   }
   body.replaceChildren(...items.map((x) => el("tr", "",
-    el("td", "camera", el("span", "name", x.name || "(unnamed)"), el("span", "id", x.camera_id)),
-    regionCell(x.region), el("td", "", x.maintainer || "–"), el("td", "time", when(x.start)),
-    el("td", "num", dur(x.duration_s)),
-    el("td", "", el("span", "reason", x.reason || "unknown"), " ", el("span", "muted", REASONS[x.reason] || "")),
+    el("td", "camera", link(cameraHref(x.camera_id), el("span", "name", x.name || t("unnamed"))), el("span", "id", x.camera_id),
+      x.host ? el("span", "id", x.host) : null),
+    labelled(regionCell(x.region), "region"), labelled(el("td", "", x.maintainer || "–"), "maintainer"),
+    labelled(el("td", "time", when(x.start)), "since"),
+    labelled(el("td", "num", dur(x.duration_s)), "duration"),
+    labelled(el("td", "", el("span", "reason", x.reason || "unknown"), " ", el("span", "muted", reasonText(x.reason))), "reason"),
   )));
 }
+for (const id of ["#down-q", "#down-region", "#down-maintainer"]) $(id).addEventListener("input", renderDown);
 
 function coverageRow(g, tag) {
   const lc = g.lifecycle || {};
-  return el("tr", tag, tag ? el("td", "key", "Total 合计") : regionCell(g.key), numCell(lc.active), numCell(g.up),
+  return el("tr", tag, tag ? el("td", "key", t("totalRow")) : regionCell(g.key), numCell(lc.active), numCell(g.up),
     numCell(g.degraded, g.degraded ? "warn" : ""), numCell(g.down, g.down ? "bad" : ""),
     numCell(g.unknown), rateCell(g.online_rate));
 }
 function renderCoverage(id, r) {
   const groups = r.groups || [];
   $(id + " tfoot").replaceChildren(...(groups.length && r.total ? [coverageRow(r.total, "total")] : []));
-  if (!groups.length) return message($(id + " tbody"), EMPTY);
+  if (!groups.length) return message($(id + " tbody"), t("empty"));
   $(id + " tbody").replaceChildren(...groups.map((g) => coverageRow(g)));
 }
 
 function buildoutRow(g, tag) {
-  const t = g.total || 0, f = (n) => (t ? (n || 0) / t : 0);
-  return el("tr", tag, tag ? el("td", "key", "Total 合计") : regionCell(g.key), numCell(g.total),
+  const n = g.total || 0, f = (x) => (n ? (x || 0) / n : 0);
+  return el("tr", tag, tag ? el("td", "key", t("totalRow")) : regionCell(g.key), numCell(g.total),
     numCell(g.planned), numCell(g.building), numCell(g.active), numCell(g.retired),
     numCell(g.overdue, g.overdue ? "bad" : ""), numCell(g.ready_for_acceptance, g.ready_for_acceptance ? "info" : ""),
     el("td", "rate", bar([[f(g.active), "active"], [f(g.building), "building"], [f(g.planned), "planned"]]),
-      el("span", "pct", t ? pct(f(g.active)) : "–")));
+      el("span", "pct", n ? pct(f(g.active)) : "–")));
 }
 function renderBuildout(r) {
   const groups = r.groups || [];
   $("#buildout tfoot").replaceChildren(...(groups.length && r.total ? [buildoutRow(r.total, "total")] : []));
-  if (!groups.length) return message($("#buildout tbody"), EMPTY);
+  if (!groups.length) return message($("#buildout tbody"), t("empty"));
   $("#buildout tbody").replaceChildren(...groups.map((g) => buildoutRow(g)));
 }
+
+// ---- camera page ----
+function renderCamera(c, summary) {
+  const st = c.status || {};
+  document.title = (c.name || c.id) + " · " + t("title");
+  $("#cam-title").replaceChildren(el("span", "", c.name || t("unnamed")), " ", el("span", "id", c.id));
+  const never = !st.last_probe;
+  const state = never ? "unknown" : st.state || "unknown";
+  const probeAge = st.last_probe ? (Date.now() - new Date(st.last_probe)) / 1000 : null;
+  const staleProbe = probeAge != null && summary && summary.stale_after_s && probeAge > summary.stale_after_s;
+  const stateSub = never ? "" : [st.reason ? reasonText(st.reason) + " (" + st.reason + ")" : "", st.since ? t("stateSince", when(st.since)) : ""].filter(Boolean).join(" · ");
+  const cards = [
+    card(t("state"), never ? t("notYetProbed") : t("states")[state] || state, stateSub, "state " + state),
+    card(t("lastProbe"), st.last_probe ? clock(st.last_probe) : "–",
+      staleProbe ? t("staleProbe") + " · " + dur(probeAge) : [st.latency_ms != null ? t("latency", Math.round(st.latency_ms)) : "",
+        st.consecutive_failures ? t("failures", st.consecutive_failures) : ""].filter(Boolean).join(" · "),
+      "time " + (staleProbe ? "degraded stale" : "")),
+  ];
+  const old = $("#cam-state").querySelectorAll(".avail");
+  $("#cam-state").replaceChildren(...cards, ...old);
+  const rows = [
+    ["id", c.id], ["name", c.name], ["address", c.host ? c.host + (c.port ? ":" + c.port : "") : ""],
+    ["probe", c.probe], ["path", c.path], ["region", c.region], ["owner", t("owners")[c.owner] || c.owner],
+    ["lifecycle", t("lifecycles")[c.lifecycle] || c.lifecycle], ["maintainer", c.maintainer], ["uplink", c.uplink],
+    ["location", c.lat != null && c.lon != null && (c.lat || c.lon) ? `${c.lat}, ${c.lon}` : ""],
+    ["installedAt", c.installed_at], ["due", c.due],
+    ["tags", c.tags ? Object.entries(c.tags).map(([k, v]) => k + "=" + v).join(", ") : ""],
+  ];
+  $("#cam-record").replaceChildren(...rows.filter((r) => r[1]).flatMap(([k, v]) => [el("dt", "", t(k)), el("dd", "", v)]));
+}
+function renderAvailability(a7, a30) {
+  const fig = (rep) => ((rep && rep.cameras) || []).find((x) => x.camera_id === CAMERA);
+  const avCard = (label, f) => card(label, f && f.availability != null ? pct(f.availability) : "–",
+    !f || f.availability == null ? t("noMonitored") : t("outagesN", num(f.outages), f.mttr_s != null ? dur(f.mttr_s) : ""),
+    "avail rate " + band(f && f.availability));
+  for (const e of $("#cam-state").querySelectorAll(".avail")) e.remove();
+  $("#cam-state").append(avCard(t("avail7"), fig(a7)), avCard(t("avail30"), fig(a30)));
+}
+function renderCamOutages(o) {
+  const items = (o.items || []).filter((x) => x.camera_id === CAMERA).sort((a, b) => new Date(b.start) - new Date(a.start));
+  const body = $("#cam-outages tbody");
+  if (!items.length) return message(body, t("noOutages"), "ok");
+  body.replaceChildren(...items.map((x) => el("tr", x.end ? "" : "open",
+    labelled(el("td", "time", when(x.start)), "start"),
+    labelled(el("td", "time", x.end ? when(x.end) : t("open")), "end"),
+    labelled(el("td", "num", dur(x.duration_s)), "duration"),
+    labelled(el("td", "", el("span", "reason", x.reason || "unknown"), " ", el("span", "muted", reasonText(x.reason))), "reason"))));
+}
+$("#silence").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const out = $("#silence-result");
+  const start = new Date(), end = new Date(start.getTime() + Number($("#silence-hours").value) * 3600e3);
+  try {
+    const s = await api("silences", { method: "POST", body: JSON.stringify({
+      camera_id: CAMERA, start: start.toISOString(), end: end.toISOString(), comment: $("#silence-comment").value.trim() }) });
+    out.textContent = t("silenced", when(s.end || end));
+    out.className = "hint ok";
+  } catch (err) {
+    out.textContent = err.status === 401 || err.status === 403 ? t("silenceAuth") : t("silenceFailed", err.message);
+    out.className = "hint bad";
+  }
+});
 
 // ---- refresh loop ----
 function showProblem(errors) {
   const banner = $("#error");
   const auth = errors.find((e) => e.status === 401 || e.status === 403);
-  const down = errors.find((e) => e.status === 0);
+  const unreachable = errors.find((e) => e.status === 0);
   $("#auth").classList.toggle("attention", !!auth);
   if (auth && auth.status === 401) {
-    banner.textContent = tokenStore.getItem(TOKEN_KEY)
-      ? "The saved API token was rejected: enter a valid one at the top right and press Save. 令牌无效，请重新输入并保存。"
-      : "This server needs an API token: enter it at the top right and press Save. 需要API令牌：请在右上角输入令牌并保存。";
+    banner.textContent = tokenStore.getItem(TOKEN_KEY) ? t("tokenRejected") : t("tokenNeeded");
     if (document.activeElement === document.body) tokenInput.focus();
   } else if (auth) {
-    banner.textContent = "Your token may not read reports (viewer role or higher needed). 令牌权限不足。";
-  } else if (down) {
-    banner.textContent = "Cannot reach the sharpeyes server; showing the last data received. 无法连接服务器，显示的是上次数据。";
+    banner.textContent = t("tokenLow");
+  } else if (unreachable) {
+    banner.textContent = t("serverDown");
   } else {
-    banner.textContent = "Some data could not be loaded 部分数据加载失败: " + errors.map((e) => e.message).join("; ");
+    banner.textContent = t("partial") + errors.map((e) => e.message).join("; ");
   }
   banner.hidden = !errors.length;
 }
 
-let busy = false;
-async function refresh() {
-  if (busy) return;
-  busy = true;
-  const calls = {
+const HOME = {
+  calls: {
     summary: "status/summary",
-    outages: "reports/outages?open=true&limit=200",
+    outages: "reports/outages?open=true&limit=1000",
+    downCams: "cameras?state=down&limit=1000",
     coverage: "reports/coverage?group_by=region&level=2",
     maintainers: "reports/coverage?group_by=maintainer",
     buildout: "reports/buildout?group_by=region&level=2",
-  };
-  const names = Object.keys(calls);
-  const res = await Promise.allSettled(names.map((n) => api(calls[n])));
-  const ok = {}, errors = [];
-  res.forEach((r, i) => (r.status === "fulfilled" ? (ok[names[i]] = r.value) : errors.push(r.reason)));
-  const render = {
-    summary: () => renderSummary(ok.summary),
-    outages: () => renderOutages(ok.outages, ok.summary),
-    coverage: () => renderCoverage("#coverage", ok.coverage),
-    maintainers: () => renderCoverage("#maintainers", ok.maintainers),
-    buildout: () => renderBuildout(ok.buildout),
-  };
-  const tables = { outages: "#outages", coverage: "#coverage", maintainers: "#maintainers", buildout: "#buildout" };
-  for (const n of names) {
-    const body = tables[n] && $(tables[n] + " tbody");
+  },
+  tables: { outages: "#outages", coverage: "#coverage", maintainers: "#maintainers", buildout: "#buildout" },
+  render: {
+    summary: (ok) => renderSummary(ok.summary),
+    outages: (ok) => setDown(ok.outages, ok.downCams, ok.summary),
+    coverage: (ok) => renderCoverage("#coverage", ok.coverage),
+    maintainers: (ok) => renderCoverage("#maintainers", ok.maintainers),
+    buildout: (ok) => renderBuildout(ok.buildout),
+  },
+};
+const CAM = CAMERA && {
+  calls: {
+    summary: "status/summary",
+    camera: "cameras/" + encodeURIComponent(CAMERA),
+    a7: "reports/availability?window=7d&cameras=true&worst=0&q=" + encodeURIComponent(CAMERA),
+    a30: "reports/availability?window=30d&cameras=true&worst=0&q=" + encodeURIComponent(CAMERA),
+    outages: "reports/outages?from=-30d&limit=1000&q=" + encodeURIComponent(CAMERA),
+  },
+  tables: { outages: "#cam-outages" },
+  render: {
+    camera: (ok) => renderCamera(ok.camera, ok.summary),
+    a7: (ok) => renderAvailability(ok.a7, ok.a30),
+    outages: (ok) => renderCamOutages(ok.outages),
+  },
+};
+const VIEW = CAM || HOME;
+$("#home").hidden = !!CAMERA;
+$("#cam").hidden = !CAMERA;
+
+let busy = false, last = null;
+function draw(ok, errors) {
+  if (ok.summary) setZone(ok.summary);
+  for (const n of Object.keys(VIEW.calls)) {
+    const body = VIEW.tables[n] && $(VIEW.tables[n] + " tbody");
     if (!ok[n]) { // keep the last good data; say so only when there is none
-      if (body && !body.rows.length) message(body, "Not loaded 未加载", "bad");
+      if (body && !body.rows.length) message(body, t("notLoaded"), "bad");
       continue;
     }
-    try { render[n](); } catch (e) { errors.push(new ApiError(-1, `${n}: ${e.message}`)); }
+    if (!VIEW.render[n]) continue;
+    try { VIEW.render[n](ok); } catch (e) { errors.push(new ApiError(-1, `${n}: ${e.message}`)); }
   }
+  if (CAMERA && !ok.camera && errors.some((e) => e.status === 404)) $("#cam-title").textContent = t("noCamera") + " " + CAMERA;
+}
+async function refresh() {
+  if (busy) return;
+  busy = true;
+  const names = Object.keys(VIEW.calls);
+  const res = await Promise.allSettled(names.map((n) => api(VIEW.calls[n])));
+  const ok = {}, errors = [];
+  res.forEach((r, i) => (r.status === "fulfilled" ? (ok[names[i]] = r.value) : errors.push(r.reason)));
+  last = { ok, errors };
+  draw(ok, errors.slice());
   showProblem(errors);
   const now = clock(new Date());
-  $("#updated").textContent = errors.length ? `update failed at ${now} 更新失败` : `updated ${now} 已更新`;
+  last.at = now;
+  $("#updated").textContent = errors.length ? t("updateFailed", now) : t("updated", now);
   $("#updated").classList.toggle("bad", errors.length > 0);
   busy = false;
 }
+$("#lang").addEventListener("click", () => {
+  setLang(LANG === "zh" ? "en" : "zh");
+  if (last) { // redraw what is on screen in the new language
+    draw(last.ok, last.errors.slice());
+    showProblem(last.errors);
+    $("#updated").textContent = last.errors.length ? t("updateFailed", last.at) : t("updated", last.at);
+  }
+});
+applyLang();
 refresh();
 setInterval(() => { if (!document.hidden) refresh(); }, REFRESH_MS);
 document.addEventListener("visibilitychange", () => { if (!document.hidden) refresh(); });
