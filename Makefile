@@ -20,7 +20,9 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./report
 
 # docs/console-*.png, taken by the console's browser test (needs chromium).
+# Pictures of the console for the README (Chinese text needs a CJK font).
 screenshots:
+	@fc-list 2>/dev/null | grep -qi 'wqy\|noto.*cjk' || { apt-get install -y -qq --no-install-recommends fonts-wqy-microhei chromium >/dev/null; }
 	SHARPEYES_SCREENSHOTS=$(CURDIR)/docs $(GO) test -count=1 -run '^TestConsoleInABrowser$$' ./cmd/sharpeyes
 
 docker:
