@@ -179,6 +179,9 @@ func serve(ctx context.Context, log *slog.Logger, cfg config.Config, s *store.St
 	ex.start(ctx, &bg)
 	bg.Go(func() { runTrimmer(ctx, log, s, cfg.History.Retention.Std()) })
 	srv := api.NewServer(cfg.Listen, api.NewRouter(deps))
+	// net/http's own complaints (accept errors, TLS handshakes, panics)
+	// go to the same log as everything else, not to stderr unformatted.
+	srv.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
 	log.Info("sharpeyes serving", "listen", ln.Addr().String(), "version", version, "timezone", cfg.Timezone,
 		"dashboard", "http://"+ln.Addr().String()+"/")
 	errc := make(chan error, 1)
