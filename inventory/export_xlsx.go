@@ -7,6 +7,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/sharpeyes/sharpeyes"
+	"github.com/sharpeyes/sharpeyes/internal/xlsxbook"
 )
 
 // xlsxWidths are the export's column widths in characters, by column name.
@@ -22,81 +23,47 @@ var xlsxWidths = map[string]float64{
 // (yyyy-mm-dd) and the rest as text cells, which a spreadsheet never runs
 // as formulas. It returns the first encoding or write error.
 func EncodeXLSX(w io.Writer, cams []*sharpeyes.Camera, lang Lang) error {
-	f := excelize.NewFile()
-	defer f.Close()
 	sheet := "cameras"
 	if lang == LangZH {
 		sheet = "摄像机"
 	}
-	if err := f.SetSheetName(f.GetSheetName(0), sheet); err != nil {
-		return fmt.Errorf("write xlsx: %w", err)
+	widths := make([]float64, len(exportColumns))
+	for i, c := range exportColumns {
+		widths[i] = xlsxWidths[c.name]
 	}
-	sw, err := f.NewStreamWriter(sheet)
-	if err != nil {
-		return fmt.Errorf("write xlsx: %w", err)
-	}
-	st, err := newXLSXStyles(f)
+	sh, err := xlsxbook.New(sheet, headerRecord(lang), widths)
 	if err != nil {
 		return err
 	}
-	for i, c := range exportColumns {
-		if wd, ok := xlsxWidths[c.name]; ok {
-			if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
-				return fmt.Errorf("write xlsx: %w", err)
-			}
-		}
+	defer sh.Close()
+	st, err := newXLSXStyles(sh)
+	if err != nil {
+		return err
 	}
-	if err := sw.SetPanes(frozenHeader); err != nil {
-		return fmt.Errorf("write xlsx: %w", err)
-	}
-	header := headerRecord(lang)
-	row := make([]any, len(header))
-	for i, h := range header {
-		row[i] = excelize.Cell{StyleID: st.header, Value: h}
-	}
-	if err := sw.SetRow("A1", row); err != nil {
-		return fmt.Errorf("write xlsx: %w", err)
-	}
+	row := make([]any, len(exportColumns))
 	rec := make([]string, len(exportColumns))
-	for n, c := range cams {
-		cell, err := excelize.CoordinatesToCellName(1, n+2)
-		if err != nil {
-			return fmt.Errorf("write xlsx: %w", err)
-		}
-		if err := sw.SetRow(cell, xlsxRow(c, row, rec, lang, st)); err != nil {
-			return fmt.Errorf("write xlsx: camera %q: %w", c.ID, err)
+	for _, c := range cams {
+		if err := sh.Row(xlsxRow(c, row, rec, lang, st)); err != nil {
+			return fmt.Errorf("camera %q: %w", c.ID, err)
 		}
 	}
-	if err := sw.Flush(); err != nil {
-		return fmt.Errorf("write xlsx: %w", err)
-	}
-	if _, err := f.WriteTo(w); err != nil {
-		return fmt.Errorf("write xlsx: %w", err)
-	}
-	return nil
+	return sh.Write(w)
 }
 
-// frozenHeader keeps row 1 in view.
-var frozenHeader = &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
-	Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}
+// xlsxStyles are the style ids of an export workbook's cells.
+type xlsxStyles struct{ date, text int }
 
-// xlsxStyles are the style ids of an export workbook.
-type xlsxStyles struct{ header, date, text int }
-
-func newXLSXStyles(f *excelize.File) (xlsxStyles, error) {
+func newXLSXStyles(sh *xlsxbook.Sheet) (xlsxStyles, error) {
 	var st xlsxStyles
 	var err error
-	if st.header, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}}); err != nil {
-		return st, fmt.Errorf("write xlsx: %w", err)
-	}
 	dateFmt := "yyyy-mm-dd"
-	if st.date, err = f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt}); err != nil {
-		return st, fmt.Errorf("write xlsx: %w", err)
+	if st.date, err = sh.Style(&excelize.Style{CustomNumFmt: &dateFmt}); err != nil {
+		return st, err
 	}
 	// Text format ("@"): a GB/T 28181 id typed over stays 20 digits
 	// instead of turning into 4.3E+19.
-	if st.text, err = f.NewStyle(&excelize.Style{NumFmt: 49}); err != nil {
-		return st, fmt.Errorf("write xlsx: %w", err)
+	if st.text, err = sh.Style(&excelize.Style{NumFmt: 49}); err != nil {
+		return st, err
 	}
 	return st, nil
 }

@@ -1,11 +1,12 @@
 package report
 
 import (
-	"fmt"
 	"io"
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/sharpeyes/sharpeyes/internal/xlsxbook"
 )
 
 // FormatXLSX is the .xlsx workbook output format, and XLSXType its media
@@ -28,76 +29,50 @@ func WriteXLSX(w io.Writer, rep any, lang string, loc *time.Location) error {
 		return err
 	}
 	s := secs[0]
-	f := excelize.NewFile()
-	defer f.Close()
 	sheet := "report"
 	if lang == LangZH {
 		sheet = "报表"
 	}
-	if err := f.SetSheetName(f.GetSheetName(0), sheet); err != nil {
-		return fmt.Errorf("write xlsx: %w", err)
+	header := make([]string, len(s.cols))
+	widths := make([]float64, len(s.cols))
+	for i, c := range s.cols {
+		header[i], widths[i] = c.en, 14
+		if lang == LangZH {
+			header[i] = c.zh
+		}
 	}
-	sw, err := f.NewStreamWriter(sheet)
-	if err != nil {
-		return fmt.Errorf("write xlsx: %w", err)
-	}
-	st, err := newXLSXStyles(f)
+	sh, err := xlsxbook.New(sheet, header, widths)
 	if err != nil {
 		return err
 	}
-	if err := sw.SetColWidth(1, len(s.cols), 14); err != nil {
-		return fmt.Errorf("write xlsx: %w", err)
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
-		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}); err != nil {
-		return fmt.Errorf("write xlsx: %w", err)
+	defer sh.Close()
+	st, err := newXLSXStyles(sh)
+	if err != nil {
+		return err
 	}
 	row := make([]any, len(s.cols))
-	for i, c := range s.cols {
-		h := c.en
-		if lang == LangZH {
-			h = c.zh
-		}
-		row[i] = excelize.Cell{StyleID: st.header, Value: h}
-	}
-	if err := sw.SetRow("A1", row); err != nil {
-		return fmt.Errorf("write xlsx: %w", err)
-	}
-	for n, r := range s.rows {
+	for _, r := range s.rows {
 		for i, v := range r {
 			row[i] = xlsxCell(v, s.cols[i].kind, st, zoneOr(loc))
 		}
-		cell, err := excelize.CoordinatesToCellName(1, n+2)
-		if err != nil {
-			return fmt.Errorf("write xlsx: %w", err)
-		}
-		if err := sw.SetRow(cell, row); err != nil {
-			return fmt.Errorf("write xlsx: %w", err)
+		if err := sh.Row(row); err != nil {
+			return err
 		}
 	}
-	if err := sw.Flush(); err != nil {
-		return fmt.Errorf("write xlsx: %w", err)
-	}
-	if _, err := f.WriteTo(w); err != nil {
-		return fmt.Errorf("write xlsx: %w", err)
-	}
-	return nil
+	return sh.Write(w)
 }
 
-type xlsxStyles struct{ header, time, rate int }
+type xlsxStyles struct{ time, rate int }
 
-func newXLSXStyles(f *excelize.File) (xlsxStyles, error) {
+func newXLSXStyles(sh *xlsxbook.Sheet) (xlsxStyles, error) {
 	var st xlsxStyles
 	var err error
-	if st.header, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}}); err != nil {
-		return st, fmt.Errorf("write xlsx: %w", err)
-	}
 	timeFmt := "yyyy-mm-dd hh:mm:ss"
-	if st.time, err = f.NewStyle(&excelize.Style{CustomNumFmt: &timeFmt}); err != nil {
-		return st, fmt.Errorf("write xlsx: %w", err)
+	if st.time, err = sh.Style(&excelize.Style{CustomNumFmt: &timeFmt}); err != nil {
+		return st, err
 	}
-	if st.rate, err = f.NewStyle(&excelize.Style{NumFmt: 10}); err != nil { // 0.00%
-		return st, fmt.Errorf("write xlsx: %w", err)
+	if st.rate, err = sh.Style(&excelize.Style{NumFmt: 10}); err != nil { // 0.00%
+		return st, err
 	}
 	return st, nil
 }
