@@ -7,7 +7,6 @@ import (
 	"slices"
 	"sort"
 	"sync"
-	"time"
 
 	"github.com/sharpeyes/sharpeyes"
 )
@@ -73,16 +72,7 @@ func (m *membership) leave(ctx context.Context) {
 
 func (m *membership) run(ctx context.Context, done chan struct{}) {
 	defer close(done)
-	t := time.NewTicker(m.c.o.LeaseTTL / 3)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			m.beat(ctx)
-		}
-	}
+	every(ctx, m.c.o.LeaseTTL/3, func() bool { m.beat(ctx); return true })
 }
 
 // beat records one heartbeat and keeps the live members it returns.

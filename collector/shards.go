@@ -74,25 +74,18 @@ func (c *Collector) renew(ctx context.Context, sr *shardRun) {
 	sr.renewed.Add(1)
 	go func() {
 		defer sr.renewed.Done()
-		t := time.NewTicker(c.o.LeaseTTL / 3)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
+		every(ctx, c.o.LeaseTTL/3, func() bool {
 			ok, err := c.o.Store.RenewLease(ctx, sr.key, c.o.Instance, c.o.LeaseTTL)
 			if err != nil {
 				c.log.Debug("renew lease", "shard", sr.shard, "err", err)
-				continue
+				return true
 			}
 			if !ok {
 				sr.lost.Store(true)
 				c.log.Warn("lost the lease of a shard to another collector", "shard", sr.shard)
-				return
 			}
-		}
+			return ok
+		})
 	}()
 }
 
@@ -135,6 +128,23 @@ func (c *Collector) pending(ctx context.Context, slot string, order []int) ([]in
 		}
 	}
 	return rest, nil
+}
+
+// every calls fn each period until ctx ends or fn returns false: the
+// renewals and heartbeats a replica keeps while it works.
+func every(ctx context.Context, period time.Duration, fn func() bool) {
+	t := time.NewTicker(period)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if !fn() {
+			return
+		}
+	}
 }
 
 // sleep waits d or until ctx ends; it reports whether ctx is still live.

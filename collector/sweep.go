@@ -86,18 +86,12 @@ func (c *Collector) keepOnce(ctx context.Context, slot string) (stop func()) {
 	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		t := time.NewTicker(c.o.LeaseTTL / 3)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
+		every(ctx, c.o.LeaseTTL/3, func() bool {
 			if _, err := c.o.Store.RenewOnceSweep(ctx, slot, c.o.LeaseTTL); err != nil {
 				c.log.Debug("renew once-sweep", "slot", slot, "err", err)
 			}
-		}
+			return true
+		})
 	})
 	return func() {
 		cancel()
