@@ -40,7 +40,12 @@ func classify(err error) (sharpeyes.State, string) {
 	switch {
 	case errors.As(err, &ne) && ne.Timeout():
 		return sharpeyes.StateDown, sharpeyes.ReasonTimeout
-	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF):
+	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),
+		errors.Is(err, syscall.ECONNABORTED), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		// An RST can reach the client while it still writes its request:
+		// the write then fails with EPIPE, not ECONNRESET (the
+		// collector's probe maps the same set, see probe/result.go).
 		return sharpeyes.StateDown, sharpeyes.ReasonRefused
 	}
 	return sharpeyes.StateDegraded, sharpeyes.ReasonBadResponse
