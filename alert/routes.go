@@ -120,6 +120,9 @@ func (d *Dispatcher) createWebhook(c *gin.Context) {
 	}
 	w.ID, w.Source, w.CreatedAt = newID(), "api", d.now().UTC()
 	if err := d.store.CreateWebhook(c.Request.Context(), w); err != nil {
+		if errors.Is(err, store.ErrNameTaken) {
+			err = nameTaken(w.Name, "")
+		}
 		fail(c, err)
 		return
 	}
@@ -131,8 +134,8 @@ func (d *Dispatcher) createWebhook(c *gin.Context) {
 // nameFree returns nil when no webhook, of the config file or stored, is
 // called name (or has it as its id, as config webhooks do), or an error
 // wrapping store.ErrExists (409) whose message starts with "name: ".
-// Two POSTs racing with one name can both pass; the store keeps no index
-// of names.
+// Two POSTs racing with one name can both pass here: the store's name
+// index then refuses the second.
 func (d *Dispatcher) nameFree(ctx context.Context, name string) error {
 	if name == "" {
 		return nil
@@ -143,10 +146,20 @@ func (d *Dispatcher) nameFree(ctx context.Context, name string) error {
 	}
 	for _, h := range hooks {
 		if h.Name == name || (h.Source == "config" && h.ID == name) {
-			return fmt.Errorf("name: %q is already used by webhook %q: %w", name, h.ID, store.ErrExists)
+			return nameTaken(name, h.ID)
 		}
 	}
 	return nil
+}
+
+// nameTaken is the 409 of a webhook name in use (by the webhook id, when
+// known), naming the field.
+func nameTaken(name, id string) error {
+	msg := fmt.Sprintf("%q is already used by another webhook", name)
+	if id != "" {
+		msg = fmt.Sprintf("%q is already used by webhook %q", name, id)
+	}
+	return &api.FieldConflict{Field: "name", Message: msg}
 }
 
 // deleteWebhook answers DELETE /webhooks/:id: 204, with its queue and

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -309,5 +311,53 @@ func TestWebhookNamesAreUniqueAcrossConfigAndAPI(t *testing.T) {
 	_, list := c.do("GET", "/api/v1/webhooks", "admintok", "")
 	if items := decodeJSON(t, list)["items"].([]any); len(items) != 2 {
 		t.Fatalf("list has %d webhooks, want 2", len(items))
+	}
+}
+
+// Two admins creating a webhook of one name at the same moment: exactly
+// one gets it, the others get 409 naming the field, and one webhook of
+// that name is stored.
+func TestWebhookNameRaceCreatesOne(t *testing.T) {
+	h := newHarness(t)
+	c := newAPI(t, h, h.dispatcher(h.options()))
+	const racers = 8
+	statuses := make([]int, racers)
+	raws := make([]string, racers)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range racers {
+		wg.Go(func() {
+			<-start
+			statuses[i], raws[i] = c.do("POST", "/api/v1/webhooks", "admintok",
+				`{"name":"夜班","url":"https://h.example.cn/`+strconv.Itoa(i)+`"}`)
+		})
+	}
+	close(start)
+	wg.Wait()
+	created := 0
+	for i, status := range statuses {
+		switch status {
+		case http.StatusCreated:
+			created++
+		case http.StatusConflict:
+			e, _ := decodeJSON(t, raws[i])["error"].(map[string]any)
+			if e["field"] != "name" {
+				t.Errorf("409 without field name: %s", raws[i])
+			}
+		default:
+			t.Errorf("racer %d: %d %s", i, status, raws[i])
+		}
+	}
+	_, list := c.do("GET", "/api/v1/webhooks", "admintok", "")
+	if items := decodeJSON(t, list)["items"].([]any); created != 1 || len(items) != 1 {
+		t.Fatalf("%d created, %d stored; want one of each", created, len(items))
+	}
+	// The name is free again once its webhook is deleted.
+	id := decodeJSON(t, list)["items"].([]any)[0].(map[string]any)["id"].(string)
+	if status, raw := c.do("DELETE", "/api/v1/webhooks/"+id, "admintok", ""); status != http.StatusNoContent {
+		t.Fatalf("delete: %d %s", status, raw)
+	}
+	if status, raw := c.do("POST", "/api/v1/webhooks", "admintok", `{"name":"夜班","url":"https://h.example.cn/x"}`); status != http.StatusCreated {
+		t.Fatalf("name after delete: %d %s", status, raw)
 	}
 }

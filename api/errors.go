@@ -46,6 +46,20 @@ func BadParam(field, format string, args ...any) error {
 	return &RequestError{Field: field, Message: fmt.Sprintf(format, args...)}
 }
 
+// FieldConflict is a 409 conflict caused by one field of the request, such
+// as a name another record has. It answers 409 conflict naming Field and
+// matches store.ErrExists.
+type FieldConflict struct {
+	Field   string
+	Message string
+}
+
+// Error returns "field: message".
+func (e *FieldConflict) Error() string { return e.Field + ": " + e.Message }
+
+// Unwrap makes a FieldConflict match store.ErrExists.
+func (e *FieldConflict) Unwrap() error { return store.ErrExists }
+
 // Errors of the auth middleware and the router's fallbacks.
 var (
 	errUnauthorized = errors.New("a valid bearer token is required")
@@ -97,6 +111,7 @@ const statusClientClosed = 499
 func classify(err error) (status int, d errorDetail, internal bool) {
 	var (
 		reqErr  *RequestError
+		confErr *FieldConflict
 		valErr  sharpeyes.ValidationError
 		sizeErr *http.MaxBytesError
 	)
@@ -106,6 +121,8 @@ func classify(err error) (status int, d errorDetail, internal bool) {
 			Message: fmt.Sprintf("request body is larger than %d bytes", sizeErr.Limit)}, false
 	case errors.As(err, &reqErr):
 		return http.StatusBadRequest, errorDetail{Code: "bad_request", Message: reqErr.Error(), Field: reqErr.Field}, false
+	case errors.As(err, &confErr):
+		return http.StatusConflict, errorDetail{Code: "conflict", Message: confErr.Error(), Field: confErr.Field}, false
 	case errors.As(err, &valErr) && len(valErr) > 0:
 		return http.StatusUnprocessableEntity, errorDetail{Code: "invalid", Message: valErr.Error(),
 			Field: valErr[0].Field, Fields: valErr}, false

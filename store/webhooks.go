@@ -16,27 +16,44 @@ import (
 // apart in se:{al}:whsec (as camera credentials are), so that reading the
 // list for the API never touches a secret by accident.
 
-// createWebhookScript adds a webhook and its secret unless the id is taken.
+// keyWebhookNames indexes the names of webhooks added through the API
+// (name → id), so that two creates racing with one name cannot both win.
+const keyWebhookNames = "se:{al}:whname"
+
+// ErrNameTaken is returned by CreateWebhook when another stored webhook
+// has the name; it wraps ErrExists.
+var ErrNameTaken = fmt.Errorf("name taken: %w", ErrExists)
+
+// createWebhookScript adds a webhook, its secret and its name unless the
+// id (0) or the name (-1) is taken.
 var createWebhookScript = redis.NewScript(`
 if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 0 end
+if ARGV[4] ~= '' then
+  if redis.call('HSETNX', KEYS[3], ARGV[4], ARGV[1]) == 0 then return -1 end
+end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 if ARGV[3] ~= '' then redis.call('HSET', KEYS[2], ARGV[1], ARGV[3]) end
 return 1
 `)
 
 // CreateWebhook stores a new webhook with its secret, or returns ErrExists
-// when its id is taken.
+// when its id is taken and ErrNameTaken when another stored webhook has
+// its name.
 func (s *Store) CreateWebhook(ctx context.Context, w sharpeyes.Webhook) error {
 	raw, err := json.Marshal(w)
 	if err != nil {
 		return fmt.Errorf("encode webhook %q: %w", w.ID, err)
 	}
-	n, err := createWebhookScript.Run(ctx, s.rdb, []string{keyWebhooks, keyWebhookSecret}, w.ID, raw, w.Secret).Int()
+	n, err := createWebhookScript.Run(ctx, s.rdb, []string{keyWebhooks, keyWebhookSecret, keyWebhookNames},
+		w.ID, raw, w.Secret, w.Name).Int()
 	if err != nil {
 		return fmt.Errorf("create webhook %q: %w", w.ID, err)
 	}
-	if n == 0 {
+	switch n {
+	case 0:
 		return fmt.Errorf("webhook %q: %w", w.ID, ErrExists)
+	case -1:
+		return fmt.Errorf("webhook name %q: %w", w.Name, ErrNameTaken)
 	}
 	return nil
 }
@@ -87,11 +104,32 @@ func (s *Store) Webhooks(ctx context.Context) ([]sharpeyes.Webhook, error) {
 	return out, nil
 }
 
+// freeNameScript drops a name from the index if it still names the id.
+var freeNameScript = redis.NewScript(`
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('HDEL', KEYS[1], ARGV[1]) end
+return 0
+`)
+
 // DeleteWebhook removes a webhook with its secret, its queued deliveries,
 // dead letters and alert state, or returns ErrNotFound.
 func (s *Store) DeleteWebhook(ctx context.Context, id string) error {
+	var name string
+	switch raw, err := s.rdb.HGet(ctx, keyWebhooks, id).Result(); {
+	case errors.Is(err, redis.Nil):
+		return fmt.Errorf("webhook %q: %w", id, ErrNotFound)
+	case err != nil:
+		return fmt.Errorf("delete webhook %q: %w", id, err)
+	default:
+		var w sharpeyes.Webhook
+		if json.Unmarshal([]byte(raw), &w) == nil {
+			name = w.Name
+		}
+	}
 	var del *redis.IntCmd
 	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		if name != "" {
+			freeNameScript.Eval(ctx, p, []string{keyWebhookNames}, name, id)
+		}
 		del = p.HDel(ctx, keyWebhooks, id)
 		p.HDel(ctx, keyWebhookSecret, id)
 		p.Del(ctx, keyQueue(id), keyDead(id), keyAlertState(id))
