@@ -119,7 +119,13 @@ func (c *CollectorConfig) validate(e *errorList) {
 	names := map[string]int{}
 	for i, g := range c.Groups {
 		key := fmt.Sprintf("collector.groups[%d]", i)
-		checkName(e, key+".name", g.Name, i, names, "collector.groups")
+		if g.Name == "default" || g.Name == "once" {
+			// The collector's own sweeps: a group of that name would
+			// share their leases.
+			e.add(key+".name", "%q is reserved for the collector's own sweeps; choose another name", g.Name)
+		} else {
+			checkName(e, key+".name", g.Name, i, names, "collector.groups")
+		}
 		if _, err := ParseSchedule(g.Schedule); err != nil {
 			e.add(key+".schedule", "%v", err)
 		}

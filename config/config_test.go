@@ -212,3 +212,14 @@ func TestValidateJoinsErrors(t *testing.T) {
 		wantErr(t, err, want)
 	}
 }
+
+// The collector names its default and once sweeps "default" and "once":
+// a group of either name would share their leases, so the config refuses
+// it naming the key.
+func TestGroupNamesOfBuiltInSweepsAreRefused(t *testing.T) {
+	for _, name := range []string{"default", "once"} {
+		c := Default()
+		c.Collector.Groups = []Group{{Name: name, Schedule: "@every 1m"}}
+		wantErr(t, c.Validate(), "config: collector.groups[0].name: "+`"`+name+`" is reserved`)
+	}
+}
