@@ -154,9 +154,10 @@ func ParseDate(s string) (Date, error) {
 	return "", fmt.Errorf("%q is not a date (want YYYY-MM-DD)", s)
 }
 
-// Time returns the date at midnight UTC, or the zero time when unset.
-func (d Date) Time() time.Time {
-	t, _ := time.Parse("2006-01-02", string(d))
+// In returns the start of the date (midnight) in loc, the zone of
+// date-only values (config timezone), or the zero time when unset.
+func (d Date) In(loc *time.Location) time.Time {
+	t, _ := time.ParseInLocation("2006-01-02", string(d), loc)
 	return t
 }
 

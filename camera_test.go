@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sharpeyes/sharpeyes"
 )
@@ -138,8 +139,13 @@ func TestParseDate(t *testing.T) {
 			if got != tt.want || (err == nil) != tt.ok {
 				t.Fatalf("ParseDate(%q) = %q, %v; want %q, ok=%v", tt.in, got, err, tt.want, tt.ok)
 			}
-			if tt.ok && tt.want != "" && got.Time().Format("2006-01-02") != string(tt.want) {
-				t.Fatalf("Time() of %q = %v", got, got.Time())
+			if tt.ok && tt.want != "" {
+				// Midnight of the date in the given zone, not in UTC.
+				shanghai, _ := time.LoadLocation("Asia/Shanghai")
+				at := got.In(shanghai)
+				if at.Format("2006-01-02 15:04:05 -0700") != string(tt.want)+" 00:00:00 +0800" {
+					t.Fatalf("In(Asia/Shanghai) of %q = %v", got, at)
+				}
 			}
 		})
 	}
