@@ -1,6 +1,8 @@
 package inventory
 
 import (
+	"time"
+
 	"fmt"
 	"io"
 
@@ -111,7 +113,8 @@ func xlsxRow(c *sharpeyes.Camera, row []any, rec []string, lang Lang, st xlsxSty
 
 // xlsxDateCell is a date cell for d, or nil when d is unset.
 func xlsxDateCell(d sharpeyes.Date, st xlsxStyles) any {
-	if t := d.Time(); !t.IsZero() {
+	// Excel dates carry no zone: midnight UTC is read as the date itself.
+	if t := d.In(time.UTC); !t.IsZero() {
 		return excelize.Cell{StyleID: st.date, Value: t}
 	}
 	return nil
