@@ -46,6 +46,9 @@ type statusView struct {
 	LatencyMS           float64         `json:"latency_ms"`
 	ConsecutiveFailures int             `json:"consecutive_failures"`
 	ClockOffsetS        *float64        `json:"clock_offset_s"`
+	// Acknowledgement is an operator's "someone is on it" for the
+	// current down or degraded episode (POST /cameras/{id}/ack).
+	Acknowledgement *sharpeyes.Ack `json:"acknowledgement,omitempty"`
 }
 
 func newStatusView(st sharpeyes.Status) statusView {
@@ -111,6 +114,10 @@ func listCameras(s *store.Store) gin.HandlerFunc {
 		for i, cam := range page.Cameras {
 			out.Items[i] = cameraView{Camera: *cam, Status: newStatusView(statuses[cam.ID])}
 		}
+		if err := withAcks(c, s, out.Items, statuses); err != nil {
+			Fail(c, err)
+			return
+		}
 		c.JSON(http.StatusOK, out)
 	}
 }
@@ -138,7 +145,7 @@ func deleteCamera(s *store.Store) gin.HandlerFunc {
 	}
 }
 
-// loadView reads one camera and its status.
+// loadView reads one camera and its status, with its acknowledgement.
 func loadView(c *gin.Context, s *store.Store, id string) (cameraView, error) {
 	ctx := c.Request.Context()
 	cam, err := s.Camera(ctx, id)
@@ -149,5 +156,9 @@ func loadView(c *gin.Context, s *store.Store, id string) (cameraView, error) {
 	if err != nil {
 		return cameraView{}, err
 	}
-	return cameraView{Camera: cam, Status: newStatusView(st)}, nil
+	views := []cameraView{{Camera: cam, Status: newStatusView(st)}}
+	if err := withAcks(c, s, views, map[string]sharpeyes.Status{id: st}); err != nil {
+		return cameraView{}, err
+	}
+	return views[0], nil
 }

@@ -42,6 +42,17 @@ func builtinPaths() map[string]PathItem {
 			"delete": cameraOp("deleteCamera", "Delete a camera and its live status", "admin", idParam(), nil,
 				map[string]Response{"204": {Description: "deleted"}, "404": ErrorResponse("no such camera")}),
 		},
+		"/api/v1/cameras/{id}/ack": {
+			"post": cameraOp("acknowledgeCamera", "Acknowledge a down or degraded camera: someone is on it. Its status shows the acknowledgement until that episode ends",
+				"operator", idParam(), &RequestBody{Content: JSONContent(Schema{"type": "object", "properties": map[string]Schema{
+					"comment": {"type": "string", "maxLength": sharpeyes.MaxAckComment}}}),
+				},
+				map[string]Response{"201": {Description: "the acknowledgement", Content: JSONContent(Ref("Acknowledgement"))},
+					"400": ErrorResponse(errorDescriptions["400"]), "404": ErrorResponse("no such camera"),
+					"409": ErrorResponse("the camera is neither down nor degraded (error.field: state)")}),
+			"delete": cameraOp("withdrawAcknowledgement", "Withdraw a camera's acknowledgement", "operator", idParam(), nil,
+				map[string]Response{"204": {Description: "withdrawn"}, "404": ErrorResponse("no acknowledgement")}),
+		},
 		"/api/v1/cameras/import": {"post": importOp("importCameras"), "put": importOp("importCamerasPut")},
 		"/api/v1/cameras/export": {"get": cameraOp("exportCameras", "Download the cameras matching the list filters", "viewer",
 			append(filterParams(), Parameter{Name: "format", In: "query",

@@ -51,6 +51,13 @@ func componentSchemas() map[string]Schema {
 				"latency_ms":           num,
 				"consecutive_failures": integer,
 				"clock_offset_s":       {"type": "number", "nullable": true},
+				"acknowledgement":      Ref("Acknowledgement"),
+			}},
+		"Acknowledgement": {"type": "object", "required": []string{"camera_id", "state", "since", "by", "at"},
+			"description": "an operator's acknowledgement of the current down or degraded episode (present only while it lasts)",
+			"properties": map[string]Schema{
+				"camera_id": str, "state": {"type": "string", "enum": []string{"down", "degraded"}},
+				"since": stamp, "by": {"type": "string", "description": "the token's name"}, "at": stamp, "comment": str,
 			}},
 		"CameraList": {"type": "object", "required": []string{"items", "next_cursor"}, "properties": map[string]Schema{
 			"items":       {"type": "array", "items": Ref("CameraWithStatus")},

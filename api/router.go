@@ -118,6 +118,7 @@ func NewRouter(d Deps) *gin.Engine {
 	v1 := r.Group("/api/v1")
 	v1.GET("/openapi.json", serveOpenAPI(openAPIDocument(d.Docs)))
 	registerCameras(v1, d, auth)
+	registerAcks(v1, d, auth)
 	for _, mount := range d.Mount {
 		mount(v1, auth)
 	}
