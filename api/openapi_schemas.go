@@ -53,6 +53,17 @@ func componentSchemas() map[string]Schema {
 				"clock_offset_s":       {"type": "number", "nullable": true},
 				"acknowledgement":      Ref("Acknowledgement"),
 			}},
+		"ProbeReport": {"type": "object", "required": []string{"target", "probe", "state", "reason", "latency_ms", "steps"},
+			"properties": map[string]Schema{
+				"target": {"type": "string", "description": "the probed address as a URL, password hidden"},
+				"camera": {"type": "object", "properties": map[string]Schema{"id": str, "name": str}},
+				"probe":  str, "state": {"type": "string", "enum": names(sharpeyes.States)}, "reason": str,
+				"detail": str, "hint": str, "latency_ms": num, "auth": str,
+				"clock_offset_s": num,
+				"codecs":         {"type": "array", "items": Schema{"type": "object"}},
+				"steps": {"type": "array", "items": Schema{"type": "object", "required": []string{"name", "duration_ms", "ok"},
+					"properties": map[string]Schema{"name": str, "duration_ms": num, "ok": {"type": "boolean"}, "detail": str}}},
+			}},
 		"Acknowledgement": {"type": "object", "required": []string{"camera_id", "state", "since", "by", "at"},
 			"description": "an operator's acknowledgement of the current down or degraded episode (present only while it lasts)",
 			"properties": map[string]Schema{

@@ -17,6 +17,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/sharpeyes/sharpeyes/collector/probe"
 	"github.com/sharpeyes/sharpeyes/store"
 )
 
@@ -47,6 +48,12 @@ type Deps struct {
 	DashboardPublic bool
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
+	// ProbeTimeout bounds an operator's probe-now (POST
+	// /cameras/{id}/probe) like the collector's probes (0:
+	// probe.DefaultTimeout); MaxClockDrift is the collector's drift
+	// threshold for onvif cameras (0: none checked).
+	ProbeTimeout  time.Duration
+	MaxClockDrift time.Duration
 	// Ready runs extra readiness checks for /readyz after the Redis ping.
 	// An error made by NotReady shows its reason; any other shows
 	// "not ready" and is logged.
@@ -76,6 +83,9 @@ func (d Deps) withDefaults() Deps {
 	}
 	if d.Now == nil {
 		d.Now = time.Now
+	}
+	if d.ProbeTimeout <= 0 {
+		d.ProbeTimeout = probe.DefaultTimeout
 	}
 	return d
 }
@@ -119,6 +129,7 @@ func NewRouter(d Deps) *gin.Engine {
 	v1.GET("/openapi.json", serveOpenAPI(openAPIDocument(d.Docs)))
 	registerCameras(v1, d, auth)
 	registerAcks(v1, d, auth)
+	registerProbeNow(v1, d, auth)
 	for _, mount := range d.Mount {
 		mount(v1, auth)
 	}

@@ -18,7 +18,7 @@ func (o outcome) write(prev sharpeyes.Status, th Thresholds) store.StatusWrite {
 	cam, r := o.sr.cams[o.i], o.sr.results[o.i]
 	next, ev := Next(prev, r, o.sr.at[o.i], th)
 	if r.Auth != "" {
-		next.AuthAddr = authAddr(cam)
+		next.AuthAddr = probe.AuthAddr(cam)
 	}
 	if ev != nil {
 		ev.CameraID = cam.ID

@@ -2,9 +2,6 @@ package collector
 
 import (
 	"context"
-	"net"
-	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/sharpeyes/sharpeyes"
@@ -64,11 +61,9 @@ func (c *Collector) probeOne(ctx context.Context, sr *shardRun, i int, cred shar
 	pctx, cancel := context.WithTimeout(ctx, c.o.ProbeTimeout)
 	defer cancel()
 	prev := prevOf(sr, cam.ID)
-	r := c.o.Probe(pctx, probe.Target{
-		Kind: cam.Probe, Host: strings.Trim(cam.Host, "[]"), Port: cam.Port, Path: cam.Path,
-		Username: cred.Username, Password: cred.Password, MaxClockDrift: c.o.MaxClockDrift,
-		RequireDigest: prev.Auth == sharpeyes.AuthDigest && prev.AuthAddr == authAddr(cam),
-	})
+	t := probe.CameraTarget(cam, cred, prev)
+	t.MaxClockDrift = c.o.MaxClockDrift
+	r := c.o.Probe(pctx, t)
 	if ctx.Err() != nil {
 		sr.tainted.Store(true)
 		return
@@ -78,11 +73,4 @@ func (c *Collector) probeOne(ctx context.Context, sr *shardRun, i int, cred shar
 	if c.o.OnProbe != nil {
 		c.o.OnProbe(string(cam.Probe), r.Reason, r.Latency)
 	}
-}
-
-// authAddr is the address a camera's login is bound to, like its
-// credentials (SPEC "Camera record"): the Status.Auth learnt at another
-// host or port says nothing about the device now answering.
-func authAddr(cam *sharpeyes.Camera) string {
-	return net.JoinHostPort(strings.Trim(cam.Host, "[]"), strconv.Itoa(cam.Port))
 }

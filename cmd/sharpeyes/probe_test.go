@@ -214,12 +214,12 @@ func TestEveryReasonHasAHintInBothLanguages(t *testing.T) {
 		sharpeyes.ReasonBadResponse, sharpeyes.ReasonClockDrift, sharpeyes.ReasonNoVideo,
 		sharpeyes.ReasonHTTPStatus, sharpeyes.ReasonAuthDowngrade, probe.ReasonProbeError}
 	for _, r := range reasons {
-		zh, en := hint(r, "zh", 554), hint(r, "en", 554)
+		zh, en := probe.Hint(r, "zh", 554), probe.Hint(r, "en", 554)
 		if zh == "" || en == "" || zh == en || strings.Contains(zh+en, "{port}") {
 			t.Errorf("%s: zh %q en %q, want a hint in each language", r, zh, en)
 		}
 	}
-	if h := hint("", "zh", 554); h != "" {
+	if h := probe.Hint("", "zh", 554); h != "" {
 		t.Errorf("hint for up: %q, want none", h)
 	}
 }

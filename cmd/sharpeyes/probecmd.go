@@ -58,7 +58,7 @@ func runProbe(ctx context.Context, e env, args []string) error {
 			return err
 		}
 	}
-	shown := targetURL(t)
+	shown := t.URL()
 	if !*asJSON {
 		if cam != nil {
 			fmt.Fprintf(e.stdout, "camera %s %s (%s)\n", cam.ID, cam.Name, credentialNote(t))
@@ -156,12 +156,7 @@ func storedTarget(ctx context.Context, e env, cf configFlags, id string) (probe.
 	if err != nil {
 		return probe.Target{}, nil, err
 	}
-	host := strings.Trim(cam.Host, "[]")
-	c := creds[id]
-	t := probe.Target{Kind: cam.Probe, Host: host, Port: cam.Port, Path: cam.Path,
-		Username: c.Username, Password: c.Password,
-		RequireDigest: st.Auth == sharpeyes.AuthDigest && st.AuthAddr == net.JoinHostPort(host, strconv.Itoa(cam.Port)),
-	}
+	t := probe.CameraTarget(&cam, creds[id], st)
 	if t.Port == 0 {
 		t.Port = sharpeyes.DefaultPort(t.Kind)
 	}
@@ -180,38 +175,12 @@ func credentialNote(t probe.Target) string {
 	return note
 }
 
-// targetURL shows a Target as a URL with the password hidden.
-func targetURL(t probe.Target) string {
-	scheme := string(t.Kind)
-	if t.TLS {
-		scheme = "https"
-	}
-	user := ""
-	if t.Username != "" || t.Password != "" {
-		user = t.Username + ":xxxxx@"
-		if t.Password == "" {
-			user = t.Username + "@"
-		}
-	}
-	hostport := t.Host
-	if t.Kind != sharpeyes.ProbeICMP {
-		hostport = net.JoinHostPort(t.Host, strconv.Itoa(t.Port))
-	} else if strings.Contains(t.Host, ":") {
-		hostport = "[" + t.Host + "]"
-	}
-	path := t.Path
-	if path != "" && !strings.HasPrefix(path, "/") {
-		path = "/" + path
-	}
-	return probe.RedactURL(scheme + "://" + user + hostport + path)
-}
-
 // writeProbeText prints the steps and verdict, then the hint for a failure.
 func writeProbeText(w io.Writer, res probe.Result, lang string, port int) error {
 	if err := res.Format(w); err != nil {
 		return err
 	}
-	if h := hint(res.Reason, lang, port); h != "" {
+	if h := probe.Hint(res.Reason, lang, port); h != "" {
 		label := "提示："
 		if lang == "en" {
 			label = "hint: "
@@ -222,49 +191,8 @@ func writeProbeText(w io.Writer, res probe.Result, lang string, port int) error 
 	return nil
 }
 
-// probeJSON is the Result as `sharpeyes probe --json` prints it.
-type probeJSON struct {
-	Target       string              `json:"target"`
-	Camera       *probeCameraJSON    `json:"camera,omitempty"`
-	Probe        sharpeyes.ProbeKind `json:"probe"`
-	State        sharpeyes.State     `json:"state"`
-	Reason       string              `json:"reason"`
-	Detail       string              `json:"detail,omitempty"`
-	Hint         string              `json:"hint,omitempty"`
-	LatencyMS    float64             `json:"latency_ms"`
-	Auth         string              `json:"auth,omitempty"`
-	ClockOffsetS *float64            `json:"clock_offset_s,omitempty"`
-	Codecs       []probe.Track       `json:"codecs,omitempty"`
-	Steps        []probeStepJSON     `json:"steps"`
-}
-
-type probeCameraJSON struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-}
-
-type probeStepJSON struct {
-	Name       string  `json:"name"`
-	DurationMS float64 `json:"duration_ms"`
-	OK         bool    `json:"ok"`
-	Detail     string  `json:"detail,omitempty"`
-}
-
 func writeProbeJSON(w io.Writer, shown string, cam *sharpeyes.Camera, t probe.Target, res probe.Result, lang string) error {
-	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-	out := probeJSON{Target: shown, Probe: t.Kind, State: res.State, Reason: res.Reason, Detail: res.Detail,
-		Hint: hint(res.Reason, lang, t.Port), LatencyMS: ms(res.Latency), Auth: res.Auth, Codecs: res.Codecs,
-		Steps: make([]probeStepJSON, 0, len(res.Steps))}
-	if cam != nil {
-		out.Camera = &probeCameraJSON{ID: cam.ID, Name: cam.Name}
-	}
-	if res.ClockOffset != nil {
-		s := res.ClockOffset.Seconds()
-		out.ClockOffsetS = &s
-	}
-	for _, s := range res.Steps {
-		out.Steps = append(out.Steps, probeStepJSON{Name: s.Name, DurationMS: ms(s.Duration), OK: s.OK, Detail: s.Detail})
-	}
+	out := probe.NewReport(shown, cam, t, res, lang)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)

@@ -229,6 +229,7 @@ func apiDeps(cfg config.Config, log *slog.Logger, s *store.Store, m *metrics.Met
 		Store: s, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes,
 		MetricsPublic: cfg.Auth.MetricsPublic, DashboardPublic: cfg.Auth.DashboardPublic,
 		Dashboard: web.Handler(), Metrics: m.Handler(), Instrument: m.Gin(),
+		ProbeTimeout: cfg.Collector.ProbeTimeout.Std(), MaxClockDrift: cfg.Collector.MaxClockDrift.Std(),
 	}
 	for _, t := range cfg.Tokens {
 		role, err := api.ParseRole(string(t.Role))

@@ -1,11 +1,10 @@
-package main
+package probe
 
 import (
 	"strconv"
 	"strings"
 
 	"github.com/sharpeyes/sharpeyes"
-	"github.com/sharpeyes/sharpeyes/collector/probe"
 )
 
 // probeHints tell the field technician what a failure reason usually means
@@ -48,14 +47,15 @@ var probeHints = map[string]struct{ zh, en string }{
 	sharpeyes.ReasonHTTPStatus: {
 		"网页服务返回了非预期的状态码——请检查路径和期望的状态码",
 		"the web server answered with an unexpected status — check the path and the expected status"},
-	probe.ReasonProbeError: {
+	ReasonProbeError: {
 		"本机无法执行探测（目标无效、无ICMP权限或无可用端口）——未得到任何关于设备的信息",
 		"the probe could not run here (invalid target, no ICMP permission, no free socket) — nothing was learnt about the camera"},
 }
 
-// hint returns the hint for reason in lang (zh or en), or "" for none,
-// with {port} replaced by the probed port.
-func hint(reason, lang string, port int) string {
+// Hint returns what a failure reason usually means and what to check
+// next, in lang (zh, the default, or en), or "" for none, with {port}
+// replaced by the probed port.
+func Hint(reason, lang string, port int) string {
 	h, ok := probeHints[reason]
 	if !ok {
 		return ""
