@@ -40,7 +40,8 @@ const MAP_VIEW = /\/map\/?$/.test(location.pathname) ? (() => {
 
   // ---- data and filters ----
   function setData(d) {
-    if (d !== data) {
+    const fresh = d !== data; // a 304 hands back the data held: relabel only
+    if (fresh) {
       data = d;
       mx = new Float64Array(d.count); my = new Float64Array(d.count);
       for (let i = 0; i < d.count; i++) [mx[i], my[i]] = project(d.lat[i], d.lon[i]);
@@ -58,7 +59,8 @@ const MAP_VIEW = /\/map\/?$/.test(location.pathname) ? (() => {
     }
     document.getElementById("map-in").title = t("zoomIn");
     document.getElementById("map-out").title = t("zoomOut");
-    applyFilter();
+    if (fresh) applyFilter();
+    else legend();
   }
   function applyFilter() {
     const f = Object.fromEntries(Object.entries(sels).map(([k, s]) => [k, document.querySelector(s).value]));
@@ -91,19 +93,39 @@ const MAP_VIEW = /\/map\/?$/.test(location.pathname) ? (() => {
   }
 
   // ---- clustering: a grid of CELL px at each whole zoom level ----
+  // Typed arrays, not an object per cell: at zoom 15 a city has tens of
+  // thousands of cells. Cells are numbered within the cameras' bounding
+  // box: a dense index when it is small enough, else a Map of small ints.
   function clustersAt(level) {
     if (clusters.has(level)) return clusters.get(level);
-    const k = scale(level) / CELL, cells = new Map(), list = [];
-    for (let j = 0; j < sel.length; j++) {
-      const i = sel[j], key = Math.floor(mx[i] * k) * 4194304 + Math.floor(my[i] * k);
-      let c = cells.get(key);
-      if (!c) { c = { n: 0, x: 0, y: 0, st: [0, 0, 0, 0], first: i, x0: 1, x1: 0, y0: 1, y1: 0 }; cells.set(key, c); list.push(c); }
-      c.n++; c.x += mx[i]; c.y += my[i]; c.st[data.state.charCodeAt(i) - 48]++;
-      c.x0 = Math.min(c.x0, mx[i]); c.x1 = Math.max(c.x1, mx[i]); c.y0 = Math.min(c.y0, my[i]); c.y1 = Math.max(c.y1, my[i]);
+    const k = scale(level) / CELL, m = sel.length;
+    let ax = Infinity, ay = Infinity, bx = -Infinity, by = -Infinity;
+    for (let j = 0; j < m; j++) {
+      const cx = Math.floor(mx[sel[j]] * k), cy = Math.floor(my[sel[j]] * k);
+      if (cx < ax) ax = cx; if (cx > bx) bx = cx; if (cy < ay) ay = cy; if (cy > by) by = cy;
     }
-    for (const c of list) { c.x /= c.n; c.y /= c.n; }
-    clusters.set(level, list);
-    return list;
+    const h = by - ay + 1, dense = (bx - ax + 1) * h <= 4e6;
+    const grid = dense ? new Int32Array(Math.max(0, (bx - ax + 1) * h)).fill(-1) : new Map(), of = new Int32Array(m);
+    let n = 0;
+    for (let j = 0; j < m; j++) {
+      const key = (Math.floor(mx[sel[j]] * k) - ax) * h + Math.floor(my[sel[j]] * k) - ay;
+      let c = dense ? grid[key] : grid.get(key) ?? -1;
+      if (c < 0) { c = n++; if (dense) grid[key] = c; else grid.set(key, c); }
+      of[j] = c;
+    }
+    const cl = { n, cnt: new Int32Array(n), x: new Float64Array(n), y: new Float64Array(n), st: new Int32Array(4 * n),
+      first: new Int32Array(n), box: new Float64Array(4 * n).fill(1) }; // box: x0, x1, y0, y1
+    for (let c = 0; c < n; c++) cl.box[4 * c + 1] = cl.box[4 * c + 3] = 0;
+    for (let j = 0; j < m; j++) {
+      const i = sel[j], c = of[j], b = 4 * c, x = mx[i], y = my[i];
+      if (!cl.cnt[c]) cl.first[c] = i;
+      cl.cnt[c]++; cl.x[c] += x; cl.y[c] += y; cl.st[b + data.state.charCodeAt(i) - 48]++;
+      if (x < cl.box[b]) cl.box[b] = x; if (x > cl.box[b + 1]) cl.box[b + 1] = x;
+      if (y < cl.box[b + 2]) cl.box[b + 2] = y; if (y > cl.box[b + 3]) cl.box[b + 3] = y;
+    }
+    for (let c = 0; c < n; c++) { cl.x[c] /= cl.cnt[c]; cl.y[c] /= cl.cnt[c]; }
+    clusters.set(level, cl);
+    return cl;
   }
 
   // ---- drawing ----
@@ -127,6 +149,7 @@ const MAP_VIEW = /\/map\/?$/.test(location.pathname) ? (() => {
     ds.inView = s.markers + s.clustered; ds.zoom = view.z.toFixed(2);
     ds.tilesRequested = tileStats.requested; ds.tilesLoaded = tileStats.loaded; ds.tilesFailed = tileStats.failed;
     ds.drawMs = (performance.now() - t0).toFixed(2);
+    if (data && !ds.firstDataMs) ds.firstDataMs = performance.now().toFixed(0); // since the page's navigation
     ds.frames = Number(ds.frames || 0) + 1;
   }
   function drawCameras(s) {
@@ -140,12 +163,12 @@ const MAP_VIEW = /\/map\/?$/.test(location.pathname) ? (() => {
         if (inView(x, y, R)) dots[data.state.charCodeAt(i) - 48].push(x, y, i);
       }
     } else {
-      const list = clustersAt(Math.floor(view.z));
-      for (let j = 0; j < list.length; j++) {
-        const c = list[j], [x, y] = screen(c.x, c.y, S);
+      const cl = clustersAt(Math.floor(view.z));
+      for (let c = 0; c < cl.n; c++) {
+        const x = (cl.x[c] - view.x) * S + W / 2, y = (cl.y[c] - view.y) * S + H / 2;
         if (!inView(x, y, 24)) continue;
-        if (c.n === 1) dots[data.state.charCodeAt(c.first) - 48].push(x, y, c.first);
-        else big.push(x, y, j);
+        if (cl.cnt[c] === 1) dots[data.state.charCodeAt(cl.first[c]) - 48].push(x, y, cl.first[c]);
+        else big.push(x, y, c);
       }
     }
     g.strokeStyle = "#fff";
@@ -161,25 +184,26 @@ const MAP_VIEW = /\/map\/?$/.test(location.pathname) ? (() => {
       s.markers += d.length / 3;
     }
     if (!big.length) return;
-    const list = clustersAt(Math.floor(view.z));
+    const cl = clustersAt(Math.floor(view.z));
     g.font = "600 11px system-ui, sans-serif";
     g.textAlign = "center";
     g.textBaseline = "middle";
     for (let k = 0; k < big.length; k += 3) {
-      const c = list[big[k + 2]], x = big[k], y = big[k + 1], r = Math.min(26, 11 + 3 * Math.log10(c.n) * 2);
+      const c = big[k + 2], n = cl.cnt[c], x = big[k], y = big[k + 1], r = Math.min(26, 11 + 6 * Math.log10(n));
       let a = -Math.PI / 2;
       for (let st = 0; st < 4; st++) {
-        if (!c.st[st]) continue;
-        const b = a + 2 * Math.PI * c.st[st] / c.n;
+        const part = cl.st[4 * c + st];
+        if (!part) continue;
+        const b = a + 2 * Math.PI * part / n;
         g.beginPath(); g.moveTo(x, y); g.arc(x, y, r, a, b); g.closePath();
         g.fillStyle = COLORS[st]; g.fill();
         a = b;
       }
       g.beginPath(); g.arc(x, y, r - 5, 0, 2 * Math.PI); g.fillStyle = "#fff"; g.fill();
       g.fillStyle = "#1b2430";
-      g.fillText(c.n >= 10000 ? Math.round(c.n / 1000) + "k" : String(c.n), x, y + 0.5);
-      hits.push([x, y, r, -1 - big[k + 2]]);
-      s.clusters++; s.clustered += c.n;
+      g.fillText(n >= 10000 ? Math.round(n / 1000) + "k" : String(n), x, y + 0.5);
+      hits.push([x, y, r, -1 - c]);
+      s.clusters++; s.clustered += n;
     }
   }
   // drawGrid draws lines of latitude and longitude about 120 px apart, labelled.
@@ -266,8 +290,8 @@ const MAP_VIEW = /\/map\/?$/.test(location.pathname) ? (() => {
     const h = hitAt(x, y);
     if (!h) return;
     if (h[3] >= 0) { location.href = cameraHref(data.ids[h[3]]); return; }
-    const c = clustersAt(Math.floor(view.z))[-1 - h[3]];
-    fitBounds(c.x0, c.x1, c.y0, c.y1, Math.floor(view.z) + 1);
+    const b = clustersAt(Math.floor(view.z)).box, c = 4 * (-1 - h[3]);
+    fitBounds(b[c], b[c + 1], b[c + 2], b[c + 3], Math.floor(view.z) + 1);
   }
   const pointers = new Map();
   let moved = 0;
@@ -330,6 +354,7 @@ const MAP_VIEW = /\/map\/?$/.test(location.pathname) ? (() => {
     }
     const d = await r.json();
     etag = r.headers.get("ETag") || "";
+    setData(d); // draw now, not when the slowest call of the refresh is back
     return d;
   }
   return {
