@@ -76,7 +76,7 @@ const MAP_VIEW = /\/map\/?$/.test(location.pathname) ? (() => {
     }
     sel = out.subarray(0, n);
     clusters = new Map();
-    if (!fitted && n) { fit(); fitted = true; }
+    if (!fitted && n && W > 0) { fit(); fitted = true; } // else resize fits, once the box has a size
     legend();
     redraw();
   }
@@ -269,7 +269,7 @@ const MAP_VIEW = /\/map\/?$/.test(location.pathname) ? (() => {
   function panBy(dx, dy) { const S = scale(view.z); view.x -= dx / S; view.y -= dy / S; redraw(); }
   // fitBounds shows the box (Mercator units) with a margin, at least at zoom min.
   function fitBounds(x0, x1, y0, y1, min) {
-    const z = Math.log2(Math.min((W - 60) / Math.max(x1 - x0, 1e-9), (H - 60) / Math.max(y1 - y0, 1e-9)) / TILE);
+    const z = Math.log2(Math.min(Math.max(W - 60, 60) / Math.max(x1 - x0, 1e-9), Math.max(H - 60, 60) / Math.max(y1 - y0, 1e-9)) / TILE);
     view = { x: (x0 + x1) / 2, y: (y0 + y1) / 2, z: Math.max(MIN_ZOOM, Math.min(MAX_ZOOM, Math.max(min || 0, z))) };
     redraw();
   }
@@ -335,6 +335,7 @@ const MAP_VIEW = /\/map\/?$/.test(location.pathname) ? (() => {
     W = box.clientWidth; H = box.clientHeight;
     cv.width = Math.round(W * dpr); cv.height = Math.round(H * dpr);
     cv.style.width = W + "px"; cv.style.height = H + "px";
+    if (!fitted && sel.length && W > 0) { fit(); fitted = true; }
     draw();
   }
   new ResizeObserver(resize).observe(box);
