@@ -68,6 +68,7 @@ type Config struct {
 	// digits of a device code), e.g. "430202": "荷塘区". Default none.
 	Regions map[string]string `yaml:"regions,omitempty"`
 	GB28181 GB28181Config     `yaml:"gb28181"`
+	Console ConsoleConfig     `yaml:"console"`
 }
 
 // HistoryConfig bounds what is kept of the past.

@@ -36,6 +36,7 @@ func (c *Config) validate(e *errorList) {
 	c.Alerts.validate(e)
 	validateRegions(c.Regions, e)
 	c.GB28181.validate(e)
+	c.Console.validate(e)
 }
 
 // Level returns LogLevel as a slog.Level, or slog.LevelInfo for a value

@@ -34,6 +34,9 @@ type Options struct {
 	// Location is the zone of dates and of times shown to people (nil:
 	// UTC).
 	Location *time.Location
+	// TileURL is the XYZ tile template the console's map draws beneath
+	// its markers ("" draws a plain grid), passed on by GET /map.
+	TileURL string
 }
 
 // Reporter computes reports. It is safe for concurrent use; create one per
@@ -51,6 +54,8 @@ type Reporter struct {
 	probes   probeMask
 	open     openOutages
 	derived  derived
+	tileURL  string
+	maps     mapCache
 }
 
 // New returns a Reporter over opts.Store.
@@ -61,7 +66,8 @@ func New(opts Options) *Reporter {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	r := &Reporter{store: opts.Store, now: opts.Now, loc: zoneOr(opts.Location), interval: opts.Interval, log: opts.Logger}
+	r := &Reporter{store: opts.Store, now: opts.Now, loc: zoneOr(opts.Location), interval: opts.Interval, log: opts.Logger,
+		tileURL: opts.TileURL}
 	r.outages = newOutageHistory(opts.Store, opts.Logger)
 	r.life = newLifecycleHistory(opts.Store, opts.Logger)
 	r.known = newKnownHistory(opts.Store, opts.Logger)

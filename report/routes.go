@@ -50,6 +50,7 @@ func (r *Reporter) Routes(g *gin.RouterGroup, auth api.Authz) {
 	for _, rt := range routes {
 		g.GET(rt.path, view, r.serve(rt))
 	}
+	g.GET("/map", view, r.serveMap)
 }
 
 // serve answers one report as JSON, or as CSV (?format=csv) or an .xlsx

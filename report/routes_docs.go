@@ -60,5 +60,6 @@ func Docs() map[string]api.PathItem {
 			}),
 		"/api/v1/reports/buildout": op("reportBuildout", "Build-out per group: lifecycle counts, overdue, ready for acceptance, commissioned per month",
 			"", grouping),
+		"/api/v1/map": mapDoc(),
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"embed"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -24,9 +25,20 @@ var static embed.FS
 
 const rootBase = `<base href="./">`
 
-// Handler serves the console files at the root of its mount point, and
-// the console page for /cameras/{id}.
-func Handler() http.Handler {
+// Options configure the console.
+type Options struct {
+	// TileURL is the map's XYZ tile template (config console.tile_url),
+	// validated by config; "" for none. Its origin is the only one the
+	// page may load images from.
+	TileURL string
+}
+
+// Handler serves the console without map tiles: New(Options{}).
+func Handler() http.Handler { return New(Options{}) }
+
+// New serves the console files at the root of its mount point, and the
+// console page for /cameras/{id} and /map.
+func New(o Options) http.Handler {
 	sub, err := fs.Sub(static, "static")
 	if err != nil {
 		panic(err) // the embedded tree is fixed at build time
@@ -37,8 +49,10 @@ func Handler() http.Handler {
 	}
 	cameraPage := bytes.Replace(index, []byte(rootBase), []byte(`<base href="../">`), 1)
 	files := http.FileServer(http.FS(sub))
+	csp := "default-src 'self'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' data:" +
+		tileOrigin(o.TileURL) + "; base-uri 'self'"
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self'; script-src 'self'; connect-src 'self'; base-uri 'self'")
+		w.Header().Set("Content-Security-Policy", csp)
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		w.Header().Set("Cache-Control", "no-cache")
 		if IsCameraPage(r.URL.Path) {
@@ -46,8 +60,22 @@ func Handler() http.Handler {
 			http.ServeContent(w, r, "index.html", time.Time{}, bytes.NewReader(cameraPage))
 			return
 		}
+		if r.URL.Path == "/map" {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			http.ServeContent(w, r, "index.html", time.Time{}, bytes.NewReader(index))
+			return
+		}
 		files.ServeHTTP(w, r)
 	})
+}
+
+// tileOrigin returns " scheme://host[:port]" of a tile template, or "".
+func tileOrigin(tmpl string) string {
+	u, err := url.Parse(strings.NewReplacer("{z}", "0", "{x}", "0", "{y}", "0").Replace(tmpl))
+	if tmpl == "" || err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return ""
+	}
+	return " " + u.Scheme + "://" + u.Host
 }
 
 // IsCameraPage reports whether path is the console's page of one camera:

@@ -48,7 +48,7 @@ func TestDashboardLoadsNothingFromOtherHosts(t *testing.T) {
 	srv := httptest.NewServer(web.Handler())
 	defer srv.Close()
 	external := regexp.MustCompile(`(?i)(src|href)\s*=\s*["']?(https?:)?//`)
-	for _, p := range []string{"/", "/app.js", "/app.css", "/i18n.js", "/time.js"} {
+	for _, p := range []string{"/", "/app.js", "/app.css", "/i18n.js", "/time.js", "/map.js", "/map.css"} {
 		_, _, body := get(t, srv, p)
 		if m := external.FindString(body); m != "" {
 			t.Errorf("%s references another host: %q", p, m)
@@ -121,5 +121,35 @@ func TestCameraPageIsTheConsoleWithItsBase(t *testing.T) {
 				t.Errorf("GET %s: Content-Type %q", tc.path, ctype)
 			}
 		})
+	}
+}
+
+// /map is the console page (its map view), served at the root's base; the
+// Content-Security-Policy lets images come from the tile server's origin
+// only when one is configured.
+func TestMapPageAndTileOrigin(t *testing.T) {
+	plain := httptest.NewServer(web.Handler())
+	defer plain.Close()
+	code, ctype, body := get(t, plain, "/map")
+	if code != 200 || !strings.Contains(ctype, "text/html") || !strings.Contains(body, `<base href="./">`) || !strings.Contains(body, "map.js") {
+		t.Fatalf("GET /map: %d %q, root base %v, map.js %v", code, ctype, strings.Contains(body, `<base href="./">`), strings.Contains(body, "map.js"))
+	}
+	res, err := http.Get(plain.URL + "/map")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "img-src 'self' data:;") {
+		t.Errorf("without tiles the CSP is %q, want img-src 'self' data: only", csp)
+	}
+	tiles := httptest.NewServer(web.New(web.Options{TileURL: "http://pgis.local:8080/tiles/{z}/{x}/{y}.png"}))
+	defer tiles.Close()
+	res, err = http.Get(tiles.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "img-src 'self' data: http://pgis.local:8080;") {
+		t.Errorf("with tiles the CSP is %q, want images from http://pgis.local:8080", csp)
 	}
 }

@@ -228,7 +228,7 @@ func apiDeps(cfg config.Config, log *slog.Logger, s *store.Store, m *metrics.Met
 	d := api.Deps{
 		Store: s, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes,
 		MetricsPublic: cfg.Auth.MetricsPublic, DashboardPublic: cfg.Auth.DashboardPublic,
-		Dashboard: web.Handler(), Metrics: m.Handler(), Instrument: m.Gin(),
+		Dashboard: web.New(web.Options{TileURL: cfg.Console.TileURL}), Metrics: m.Handler(), Instrument: m.Gin(),
 		ProbeTimeout: cfg.Collector.ProbeTimeout.Std(), MaxClockDrift: cfg.Collector.MaxClockDrift.Std(),
 	}
 	for _, t := range cfg.Tokens {

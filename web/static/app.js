@@ -333,8 +333,8 @@ const CAM = CAMERA && {
     outages: (ok) => renderCamOutages(ok.outages),
   },
 };
-const VIEW = CAM || HOME;
-$("#home").hidden = !!CAMERA;
+const VIEW = CAM || MAP_VIEW || HOME; // MAP_VIEW: map.js, on /map
+$("#home").hidden = VIEW !== HOME;
 $("#cam").hidden = !CAMERA;
 
 let busy = false, last = null;
@@ -355,7 +355,7 @@ async function refresh() {
   if (busy) return;
   busy = true;
   const names = Object.keys(VIEW.calls);
-  const res = await Promise.allSettled(names.map((n) => api(VIEW.calls[n])));
+  const res = await Promise.allSettled(names.map((n) => (typeof VIEW.calls[n] === "function" ? VIEW.calls[n]() : api(VIEW.calls[n]))));
   const ok = {}, errors = [];
   res.forEach((r, i) => (r.status === "fulfilled" ? (ok[names[i]] = r.value) : errors.push(r.reason)));
   last = { ok, errors };

@@ -139,3 +139,14 @@ function setLang(l) {
   if (u.searchParams.has("lang")) { u.searchParams.delete("lang"); history.replaceState(null, "", u); }
   applyLang();
 }
+// The map view's strings (map.js).
+Object.assign(STRINGS.zh, {
+  navOverview: "总览", navMap: "地图", mapTitle: "摄像机地图", allStates: "全部状态", allOwners: "全部建设类型",
+  allLifecycles: "全部建设状态", fitAll: "全部", zoomIn: "放大", zoomOut: "缩小", noCoords: (n) => `另有 ${n} 台无坐标`,
+  tilesFailed: "地图瓦片无法加载，显示经纬网格", mapHint: "拖动平移，滚轮、按钮或双指缩放；点击摄像机打开其页面，点击聚合点放大。",
+});
+Object.assign(STRINGS.en, {
+  navOverview: "Overview", navMap: "Map", mapTitle: "Camera map", allStates: "All states", allOwners: "All owners",
+  allLifecycles: "All lifecycles", fitAll: "Fit", zoomIn: "Zoom in", zoomOut: "Zoom out", noCoords: (n) => `${n} more without coordinates`,
+  tilesFailed: "map tiles unavailable, showing a grid of coordinates", mapHint: "Drag to pan; wheel, buttons or two fingers to zoom; click a camera to open its page, a cluster to zoom in.",
+});
