@@ -60,16 +60,18 @@ func (d *gbDevice) run(ctx context.Context, delay time.Duration) {
 		return
 	}
 	cfg := d.f.cfg
-	registered := false
+	registered, kaOn := false, false
 	var refreshAt, nextKA time.Time
 	failures := 0
 	for ctx.Err() == nil {
 		b := d.behavior()
 		now := time.Now()
 		if b == GBUnregister {
-			if registered && d.register(ctx, 0) {
-				registered = false
+			if registered && !d.register(ctx, 0) {
+				d.sleep(ctx, cfg.RetryInterval) // try again
+				continue
 			}
+			registered = false
 			d.sleep(ctx, -1)
 			continue
 		}
@@ -81,17 +83,16 @@ func (d *gbDevice) run(ctx context.Context, delay time.Duration) {
 			}
 			now = time.Now()
 			if !registered {
-				// The first keepalive right away, then at a phase of
-				// its own so that devices do not all speak at once.
-				nextKA = now
-				if cfg.Spread > 0 {
-					nextKA = now.Add(cfg.Keepalive * time.Duration(d.idx%100) / 100)
-				}
+				nextKA, kaOn = d.firstKeepalive(now), b != GBNoKeepalive
 			}
 			registered, failures = true, 0
 			refreshAt = now.Add(cfg.Expires * 3 / 4)
 		}
-		if b != GBNoKeepalive && !now.Before(nextKA) {
+		if b != GBNoKeepalive && !kaOn { // keepalives resume
+			nextKA, kaOn = d.firstKeepalive(now), true
+		}
+		kaOn = b != GBNoKeepalive
+		if kaOn && !now.Before(nextKA) {
 			switch code := d.keepalive(ctx); {
 			case code == 200:
 				failures = 0
@@ -107,11 +108,21 @@ func (d *gbDevice) run(ctx context.Context, delay time.Duration) {
 			nextKA = time.Now().Add(cfg.Keepalive)
 		}
 		next := refreshAt
-		if b != GBNoKeepalive && nextKA.Before(next) {
+		if kaOn && nextKA.Before(next) {
 			next = nextKA
 		}
 		d.sleep(ctx, time.Until(next))
 	}
+}
+
+// firstKeepalive is when a device that registered or resumes keepalives
+// at now sends its first: at once, or with Config.Spread at a phase of its
+// own within the interval, so that devices do not all speak at once.
+func (d *gbDevice) firstKeepalive(now time.Time) time.Time {
+	if d.f.cfg.Spread == 0 {
+		return now
+	}
+	return now.Add(d.f.cfg.Keepalive * time.Duration(d.idx%1000) / 1000)
 }
 
 // sleep waits d (forever when negative), or until Set wakes the device.
