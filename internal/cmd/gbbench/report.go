@@ -14,7 +14,7 @@ func report(w io.Writer, o options, rs []result) {
 		o.window, o.spread, o.perSocket)
 	fmt.Fprintln(w, "| devices | keepalive every | register wall s | server CPU ms / registration | Redis cmds / registration | "+
 		"keepalives/s (target) | server CPU µs / keepalive | Redis cmds / keepalive | Redis CPU µs / keepalive | "+
-		"devices' CPU µs / keepalive | server peak RSS MB | retransmissions, timeouts |")
+		"devices' CPU µs / keepalive | server peak RSS MB | retransmissions, timeouts in the window |")
 	fmt.Fprintln(w, "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 	for _, r := range rs {
 		ka := float64(max(r.kaCount, 1))

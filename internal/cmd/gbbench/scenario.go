@@ -38,123 +38,164 @@ type result struct {
 	peakRSSKB                        int64
 }
 
+// peers are a scenario's redis-server and SIP server process.
+type peers struct {
+	rc   *redisConn
+	sip  string // the SIP server's UDP address
+	pid  int
+	stop func()
+}
+
 // scenario runs n devices against a fresh redis-server and SIP server
 // process and measures both phases.
-func scenario(ctx context.Context, o options, sp spec, logw io.Writer) (r result, err error) {
-	n := sp.devices
-	r.devices, r.keepalive = n, sp.keepalive
-	dir, err := os.MkdirTemp("", "gbbench")
+func scenario(ctx context.Context, o options, sp spec, logw io.Writer) (result, error) {
+	r := result{devices: sp.devices, keepalive: sp.keepalive}
+	p, err := startPeers(ctx, o)
 	if err != nil {
 		return r, err
 	}
-	defer os.RemoveAll(dir)
-	rport, err := freePort()
+	defer p.stop()
+	fmt.Fprintf(logw, "gbbench: %d devices @%s against sharpeyes gb28181 (pid %d) at %s\n", sp.devices, sp.keepalive, p.pid, p.sip)
+	f, err := measureRegistration(ctx, o, sp, p, &r)
+	if f != nil {
+		defer f.Close()
+	}
 	if err != nil {
 		return r, err
+	}
+	if err := measureKeepalives(ctx, o, sp, p, f, &r); err != nil {
+		return r, err
+	}
+	r.peakRSSKB = procHWM(p.pid)
+	return r, nil
+}
+
+// startPeers starts redis-server and `sharpeyes gb28181` on free loopback
+// ports, in a temporary directory that stop removes.
+func startPeers(ctx context.Context, o options) (p peers, err error) {
+	var undo []func()
+	p.stop = func() {
+		for i := len(undo) - 1; i >= 0; i-- {
+			undo[i]()
+		}
+	}
+	defer func() {
+		if err != nil {
+			p.stop()
+		}
+	}()
+	dir, err := os.MkdirTemp("", "gbbench")
+	if err != nil {
+		return p, err
+	}
+	undo = append(undo, func() { os.RemoveAll(dir) })
+	rport, err := freePort()
+	if err != nil {
+		return p, err
 	}
 	raddr := net.JoinHostPort("127.0.0.1", strconv.Itoa(rport))
 	stopRedis, err := startProcess(exec.Command(o.redisServer, "--port", strconv.Itoa(rport), "--bind", "127.0.0.1",
 		"--save", "", "--appendonly", "no", "--dir", dir), filepath.Join(dir, "redis.log"))
 	if err != nil {
-		return r, fmt.Errorf("redis-server: %w", err)
+		return p, fmt.Errorf("redis-server: %w", err)
 	}
-	defer stopRedis()
-	rc, err := dialRedis(ctx, raddr)
-	if err != nil {
-		return r, err
+	undo = append(undo, stopRedis)
+	if p.rc, err = dialRedis(ctx, raddr); err != nil {
+		return p, err
 	}
-	defer rc.Close()
+	undo = append(undo, func() { p.rc.Close() })
 	srv := exec.Command(o.sharpeyes, "gb28181", "--redis", "redis://"+raddr, "--listen", "127.0.0.1:0")
 	srv.Env = append(os.Environ(), "SHARPEYES_RUNTIME_DIR="+dir, "SHARPEYES_GB28181_ID="+benchDomain+"2000000001",
 		"SHARPEYES_GB28181_DOMAIN="+benchDomain, "SHARPEYES_GB28181_PASSWORD="+benchPassword)
 	srvLog := filepath.Join(dir, "sharpeyes.log")
 	stopSrv, err := startProcess(srv, srvLog)
 	if err != nil {
-		return r, fmt.Errorf("sharpeyes gb28181: %w", err)
+		return p, fmt.Errorf("sharpeyes gb28181: %w", err)
 	}
-	defer stopSrv()
-	sip, err := awaitListening(ctx, srvLog)
-	if err != nil {
-		return r, err
-	}
-	pid := srv.Process.Pid
-	fmt.Fprintf(logw, "gbbench: %d devices against sharpeyes gb28181 (pid %d) at %s, redis %s\n", n, pid, sip, raddr)
+	undo = append(undo, stopSrv)
+	p.pid = srv.Process.Pid
+	p.sip, err = awaitListening(ctx, srvLog)
+	return p, err
+}
 
-	// Registration: keepalives off until every device registered.
+// measureRegistration starts the devices, keepalives off, and waits until
+// every one registered.
+func measureRegistration(ctx context.Context, o options, sp spec, p peers, r *result) (*fleet.GBFleet, error) {
+	n := sp.devices
 	quiet := make([]fleet.GBBehavior, n)
 	for i := range quiet {
 		quiet[i] = fleet.GBNoKeepalive
 	}
-	cmds0, err := rc.commandStats()
+	cmds0, err := p.rc.commandStats()
 	if err != nil {
-		return r, err
+		return nil, err
 	}
-	cpu0 := procCPU(pid)
-	t0 := time.Now()
-	f, err := fleet.StartGB(ctx, fleet.GBConfig{Platform: sip, Domain: benchDomain, Password: benchPassword,
-		Devices: n, Keepalive: sp.keepalive, Spread: o.spread * time.Duration(n) / 10_000,
+	cpu0, t0 := procCPU(p.pid), time.Now()
+	spread := o.spread * time.Duration(n) / 10_000
+	f, err := fleet.StartGB(ctx, fleet.GBConfig{Platform: p.sip, Domain: benchDomain, Password: benchPassword,
+		Devices: n, Keepalive: sp.keepalive, Spread: spread,
 		RetryInterval: 2 * time.Second, DevicesPerSocket: o.perSocket, Behaviors: quiet})
 	if err != nil {
-		return r, err
+		return nil, err
 	}
-	defer f.Close()
-	deadline := time.Now().Add(o.spread*time.Duration(n)/10_000 + time.Minute)
+	deadline := time.Now().Add(spread + time.Minute)
 	for f.Stats().Registered < int64(n) {
 		if time.Now().After(deadline) || ctx.Err() != nil {
-			return r, fmt.Errorf("only %d of %d devices registered: %+v", f.Stats().Registered, n, f.Stats())
+			return f, fmt.Errorf("only %d of %d devices registered: %+v", f.Stats().Registered, n, f.Stats())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
 	r.regWall = time.Since(t0).Seconds()
-	r.regCPU = procCPU(pid) - cpu0
-	cmds1, err := rc.commandStats()
+	r.regCPU = procCPU(p.pid) - cpu0
+	cmds1, err := p.rc.commandStats()
 	if err != nil {
-		return r, err
+		return f, err
 	}
 	r.regCmds = sum(diff(cmds1, cmds0))
+	return f, nil
+}
 
-	// Keepalives: on for every device, one interval of warm-up, then the
-	// measured window.
+// measureKeepalives turns every device's keepalives on, waits one interval
+// (each device's first keepalive is due within it) and measures the window.
+func measureKeepalives(ctx context.Context, o options, sp spec, p peers, f *fleet.GBFleet, r *result) error {
 	for _, id := range f.IDs() {
 		if err := f.Set(id, fleet.GBOK); err != nil {
-			return r, err
+			return err
 		}
 	}
-	time.Sleep(sp.keepalive + time.Second) // every device's first keepalive is due within one interval
-	cmds0, err = rc.commandStats()
+	time.Sleep(sp.keepalive + time.Second)
+	cmds0, err := p.rc.commandStats()
 	if err != nil {
-		return r, err
+		return err
 	}
-	rcpu0, err := rc.cpu()
+	rcpu0, err := p.rc.cpu()
 	if err != nil {
-		return r, err
+		return err
 	}
-	st0, cpu0, gen0 := f.Stats(), procCPU(pid), selfCPU()
-	t0 = time.Now()
+	st0, cpu0, gen0, t0 := f.Stats(), procCPU(p.pid), selfCPU(), time.Now()
 	select {
 	case <-time.After(o.window):
 	case <-ctx.Done():
-		return r, ctx.Err()
+		return ctx.Err()
 	}
 	st1 := f.Stats()
 	r.kaWall = time.Since(t0).Seconds()
-	r.kaCPU = procCPU(pid) - cpu0
-	cmds1, err = rc.commandStats()
+	r.kaCPU = procCPU(p.pid) - cpu0
+	r.kaGen = selfCPU() - gen0
+	cmds1, err := p.rc.commandStats()
 	if err != nil {
-		return r, err
+		return err
 	}
-	rcpu1, err := rc.cpu()
+	rcpu1, err := p.rc.cpu()
 	if err != nil {
-		return r, err
+		return err
 	}
 	r.kaByCmd = diff(cmds1, cmds0)
 	r.kaCmds = sum(r.kaByCmd)
 	r.kaRedisCPU = rcpu1 - rcpu0
-	r.kaGen = selfCPU() - gen0
 	r.kaCount = st1.Keepalives - st0.Keepalives
-	r.retrans, r.timeouts = st1.Retransmissions, st1.Timeouts
-	r.peakRSSKB = procHWM(pid)
-	return r, nil
+	r.retrans, r.timeouts = st1.Retransmissions-st0.Retransmissions, st1.Timeouts-st0.Timeouts
+	return nil
 }
 
 // startProcess starts cmd with its output in logPath; the returned func
