@@ -105,14 +105,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	var results []result
+	code := 0
 	for _, sp := range o.scenarios {
 		r, err := scenario(ctx, o, sp, stderr)
 		if err != nil {
-			fmt.Fprintf(stderr, "gbbench: %d devices: %v\n", sp.devices, err)
-			return 1
+			// The scenarios measured so far are still reported.
+			fmt.Fprintf(stdout, "%d devices @%s: not measured: %v\n\n", sp.devices, sp.keepalive, err)
+			code = 1
+			continue
 		}
 		results = append(results, r)
 	}
-	report(stdout, o, results)
-	return 0
+	if len(results) > 0 {
+		report(stdout, o, results)
+	}
+	return code
 }
