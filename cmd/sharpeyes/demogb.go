@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"time"
 
 	"github.com/sharpeyes/sharpeyes/config"
 	"github.com/sharpeyes/sharpeyes/fleet"
@@ -67,6 +68,9 @@ func startDemoGB(ctx context.Context, log *slog.Logger, cfg config.Config) (func
 	}
 	f, err := fleet.StartGB(ctx, fleet.GBConfig{Platform: net.JoinHostPort("127.0.0.1", port), Domain: g.Domain,
 		PlatformID: g.ID, Password: pw, Devices: demoGBDevices, Channels: demoGBChannels,
+		// The server starts after the devices: a device whose first
+		// REGISTER went unanswered tries again soon, not a minute later.
+		RetryInterval: 5 * time.Second,
 		Behaviors: []fleet.GBBehavior{3: fleet.GBNoKeepalive, 4: fleet.GBChannelOff}, Logger: log})
 	if err != nil {
 		return nil, fmt.Errorf("demo gb28181 devices: %w", err)
