@@ -71,7 +71,7 @@ func startDemoGB(ctx context.Context, log *slog.Logger, cfg config.Config) (func
 		// The server starts after the devices: a device whose first
 		// REGISTER went unanswered tries again soon, not a minute later.
 		RetryInterval: 5 * time.Second,
-		Behaviors: []fleet.GBBehavior{3: fleet.GBNoKeepalive, 4: fleet.GBChannelOff}, Logger: log})
+		Behaviors:     []fleet.GBBehavior{3: fleet.GBNoKeepalive, 4: fleet.GBChannelOff}, Logger: log})
 	if err != nil {
 		return nil, fmt.Errorf("demo gb28181 devices: %w", err)
 	}
