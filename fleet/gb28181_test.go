@@ -323,3 +323,29 @@ func TestGBConfigNamesTheBadField(t *testing.T) {
 		})
 	}
 }
+
+// Devices registered without keepalives start them when set to ok (as
+// gbbench does), each at a phase of its own with Spread.
+func TestGBDevicesResumeKeepalivesWhenSetOK(t *testing.T) {
+	p := startGBPlatform(t)
+	quiet := []GBBehavior{GBNoKeepalive, GBNoKeepalive, GBNoKeepalive}
+	f := startGBFleet(t, GBConfig{Platform: p.srv.Addr(), Domain: gbDomain, Password: gbPassword,
+		Devices: 3, Keepalive: 200 * time.Millisecond, Spread: 100 * time.Millisecond, Behaviors: quiet})
+	awaitCond(t, "3 registrations", func() bool { return f.Stats().Registered == 3 })
+	if n := f.Stats().Keepalives; n != 0 {
+		t.Fatalf("%d keepalives before they were turned on", n)
+	}
+	for _, id := range f.IDs() {
+		if err := f.Set(id, GBOK); err != nil {
+			t.Fatal(err)
+		}
+	}
+	awaitCond(t, "every device's keepalive in the store", func() bool {
+		for _, id := range f.IDs() {
+			if p.devices(t)[id].LastKeepalive == nil {
+				return false
+			}
+		}
+		return true
+	})
+}
