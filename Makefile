@@ -18,6 +18,7 @@ bench:
 	$(GO) test -run '^$$' -bench 'Import100k' -benchtime 3x ./inventory
 	$(GO) test -run '^$$' -bench '100k' -benchtime 3000x ./api
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./report
+	$(GO) build -o bin/sharpeyes ./cmd/sharpeyes && $(GO) run ./internal/cmd/gbbench --sharpeyes bin/sharpeyes
 
 # docs/console-*.png, taken by the console's browser test (needs chromium).
 # Pictures of the console for the README (Chinese text needs a CJK font).

@@ -31,6 +31,8 @@ func runFleet(ctx context.Context, e env, args []string) error {
 	out := fs.String("inventory", "", "write the fleet's inventory to this file (.csv or .json)")
 	control := fs.String("control", "127.0.0.1:0", "address of the control API (GET /cameras, POST /cameras/{id}?behavior=…)")
 	bind := fs.String("bind", "loopback", "where the camera listeners take connections: loopback (127.0.0.0/8 only) or all (every interface)")
+	var gb gbFleetFlags
+	gb.register(fs)
 	var ports [4]int
 	for i, name := range []string{"rtsp-port", "onvif-port", "tcp-port", "http-port"} {
 		fs.IntVar(&ports[i], name, 0, "listener port (0: any free port)")
@@ -41,6 +43,19 @@ func runFleet(ctx context.Context, e env, args []string) error {
 	if *bind != "loopback" && *bind != "all" {
 		return usageErrorf("--bind: %q is not loopback or all", *bind)
 	}
+	if *n == 0 && gb.devices == 0 {
+		return usageErrorf("--cameras: 0 cameras and no --gb-devices: nothing to simulate")
+	}
+	log := slog.New(slog.NewTextHandler(e.stderr, nil))
+	stopGB, err := gb.start(ctx, e, log)
+	if err != nil {
+		return err
+	}
+	defer stopGB()
+	if *n == 0 {
+		<-ctx.Done()
+		return nil
+	}
 	cfg, err := fleetConfig(*n, *down, *blackhole, *mix, *kind)
 	if err != nil {
 		return err
@@ -48,7 +63,7 @@ func runFleet(ctx context.Context, e env, args []string) error {
 	cfg.Seed, cfg.BaseIP, cfg.Username, cfg.Password = *seed, *base, *user, *pass
 	cfg.RTSPPort, cfg.ONVIFPort, cfg.TCPPort, cfg.HTTPPort = ports[0], ports[1], ports[2], ports[3]
 	cfg.ListenAll = *bind == "all"
-	cfg.Logger = slog.New(slog.NewTextHandler(e.stderr, nil))
+	cfg.Logger = log
 	f, err := fleet.Start(ctx, cfg)
 	if err != nil {
 		return usageError{err}

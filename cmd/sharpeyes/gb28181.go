@@ -25,9 +25,7 @@ func mountGB28181(cfg config.Config, log *slog.Logger, s *store.Store, d *api.De
 	if !g.Enabled {
 		return func() {}, nil
 	}
-	srv, err := gb28181.Start(gb28181.Options{Store: s, Listen: g.Listen, ID: g.ID, Domain: g.Domain,
-		Password: g.Password, Passwords: g.Passwords, KeepaliveTimeout: g.KeepaliveTimeout.Std(),
-		Location: cfg.Location(), Logger: log})
+	srv, err := gb28181.Start(gbOptions(cfg, log, s))
 	if err != nil {
 		return nil, fmt.Errorf("gb28181: %w", err)
 	}
@@ -36,4 +34,13 @@ func mountGB28181(cfg config.Config, log *slog.Logger, s *store.Store, d *api.De
 			"listen", srv.Addr())
 	}
 	return func() { srv.Close() }, nil
+}
+
+// gbOptions are the SIP server's options from config, for serve and for
+// the gb28181 command alike.
+func gbOptions(cfg config.Config, log *slog.Logger, s *store.Store) gb28181.Options {
+	g := cfg.GB28181
+	return gb28181.Options{Store: s, Listen: g.Listen, ID: g.ID, Domain: g.Domain,
+		Password: g.Password, Passwords: g.Passwords, KeepaliveTimeout: g.KeepaliveTimeout.Std(),
+		Location: cfg.Location(), Logger: log}
 }

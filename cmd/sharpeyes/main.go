@@ -52,6 +52,7 @@ func commands() []command {
 		{"report", "print a report: coverage, outages, availability, buildout", runReport},
 		{"probe", "diagnose one camera: a URL (rtsp://, onvif://, tcp://, http://, icmp://), HOST:PORT or a camera id", runProbe},
 		{"fleet", "serve a simulated camera fleet on loopback", runFleet},
+		{"gb28181", "run only the GB/T 28181 SIP server against the configured Redis (larger sites)", runGB28181},
 		{"healthcheck", "exit 0 when a running serve is ready (for Docker HEALTHCHECK)", runHealthcheck},
 		{"version", "print the version", func(_ context.Context, e env, _ []string) error {
 			fmt.Fprintln(e.stdout, "sharpeyes", version)

@@ -48,6 +48,11 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if f.demo > 0 {
+		if err := demoGB28181(&cfg); err != nil {
+			return err
+		}
+	}
 	log := newLogger(e.stderr, cfg)
 	// Listen before starting anything, so that a busy address is the
 	// first and only thing that happens.
@@ -72,6 +77,13 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer closeFleet()
+	if f.demo > 0 {
+		closeGB, err := startDemoGB(ctx, log, cfg)
+		if err != nil {
+			return err
+		}
+		defer closeGB()
+	}
 	return serve(ctx, log, cfg, s, ln, !f.noCollect && cfg.Collector.Enabled, f.demo > 0)
 }
 
