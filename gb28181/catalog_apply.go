@@ -190,7 +190,7 @@ func (s *Server) catalogPage(ctx context.Context, d store.GBDevice, body []byte)
 	}
 	// The catalog is applied on its own context: the MESSAGE is answered
 	// at once, and a big catalog may take longer than one request.
-	s.wg.Go(func() {
+	s.background(func() {
 		actx, cancel := context.WithTimeout(s.ctx, time.Minute)
 		defer cancel()
 		if err := s.applyCatalog(actx, d, items, now); err != nil {

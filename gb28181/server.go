@@ -123,6 +123,8 @@ type Server struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 	once   sync.Once
+	mu     sync.Mutex // guards closed against background starting after Close
+	closed bool
 }
 
 // Start binds UDP and TCP on o.Listen and serves until Close.
@@ -198,6 +200,9 @@ func (s *Server) Addr() string { return s.udp.LocalAddr().String() }
 // Close stops the listeners and waits for them to end.
 func (s *Server) Close() error {
 	s.once.Do(func() {
+		s.mu.Lock()
+		s.closed = true
+		s.mu.Unlock()
 		s.cancel()
 		s.udp.Close()
 		s.tcp.Close()
@@ -292,7 +297,7 @@ func (s *Server) register(req *sip.Request, tx sip.ServerTransaction) {
 	}
 	s.respond(req, tx, 200, "OK", hdrs...)
 	if expires > 0 {
-		s.wg.Go(func() { s.queryCatalog(s.ctx, d) })
+		s.background(func() { s.queryCatalog(s.ctx, d) })
 	}
 }
 
@@ -433,5 +438,14 @@ func (s *Server) message(req *sip.Request, tx sip.ServerTransaction) {
 	s.respond(req, tx, 200, "OK")
 	if !view(d, now, s.o.KeepaliveTimeout).Online {
 		s.kick() // back from keepalive_timeout
+	}
+}
+
+// background runs f on the server's WaitGroup, unless Close has begun.
+func (s *Server) background(f func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.closed {
+		s.wg.Go(f)
 	}
 }
