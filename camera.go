@@ -24,8 +24,17 @@ const (
 	ProbeICMP  ProbeKind = "icmp"
 )
 
-// ProbeKinds lists every valid probe kind in a stable order.
+// ProbeKinds lists every active probe kind (one the collector runs) in a
+// stable order.
 var ProbeKinds = []ProbeKind{ProbeTCP, ProbeRTSP, ProbeONVIF, ProbeHTTP, ProbeICMP}
+
+// ProbeGB28181 marks a GB/T 28181 channel whose status is passive: the
+// collector never probes it; package gb28181 writes its status from its
+// device's registration, keepalives and catalog (SPEC "GB/T 28181 devices").
+const ProbeGB28181 ProbeKind = "gb28181"
+
+// Passive reports whether cameras of this kind are never probed actively.
+func (k ProbeKind) Passive() bool { return k == ProbeGB28181 }
 
 // Owner is who built the camera.
 type Owner string
@@ -114,6 +123,11 @@ type Camera struct {
 	Due         Date              `json:"due,omitempty"`
 	InstalledAt Date              `json:"installed_at,omitempty"`
 	Tags        map[string]string `json:"tags,omitempty"`
+	// GBDevice is the 20-digit id of the GB/T 28181 device whose catalog
+	// lists this camera as a channel (set by the catalog). With an active
+	// probe kind the camera has both: its stream is probed, and lost
+	// signalling makes an answering camera degraded (signalling_lost).
+	GBDevice string `json:"gb_device,omitempty"`
 	// GB is derived from a 20-digit GB/T 28181 id by Normalize.
 	GB *GBCode `json:"gb,omitempty"`
 	// Secret is the write-only login; `json:"-"` keeps it out of every
@@ -207,7 +221,7 @@ func (c *Camera) Normalize() error {
 		c.Probe = ProbeRTSP
 	}
 	if !validProbe(c.Probe) {
-		bad("probe", "%q is not one of tcp, rtsp, onvif, http, icmp", c.Probe)
+		bad("probe", "%q is not one of tcp, rtsp, onvif, http, icmp, gb28181", c.Probe)
 	}
 	if c.Lifecycle == "" {
 		c.Lifecycle = Active
@@ -218,8 +232,11 @@ func (c *Camera) Normalize() error {
 	if c.Owner != "" && !validOwner(c.Owner) {
 		bad("owner", "%q is not one of police, government, social", c.Owner)
 	}
+	if c.GBDevice != "" && (len(c.GBDevice) != 20 || !allDigits(c.GBDevice)) {
+		bad("gb_device", "%q is not a 20-digit GB/T 28181 device id", truncate(c.GBDevice, 80))
+	}
 	if c.Host == "" {
-		if c.Lifecycle.Probed() {
+		if c.Lifecycle.Probed() && !c.Probe.Passive() {
 			bad("host", "is required for a %s camera", c.Lifecycle)
 		}
 	} else if err := CheckHost(c.Host); err != nil {
@@ -321,6 +338,9 @@ func normalizeRegion(r string) string {
 }
 
 func validProbe(k ProbeKind) bool {
+	if k == ProbeGB28181 {
+		return true
+	}
 	for _, v := range ProbeKinds {
 		if v == k {
 			return true
@@ -350,7 +370,7 @@ func validLifecycle(l Lifecycle) bool {
 // fieldOrder is the column order of SPEC, used to report errors stably.
 var fieldOrder = map[string]int{"id": 0, "name": 1, "host": 2, "port": 3, "probe": 4, "path": 5,
 	"region": 6, "owner": 7, "lifecycle": 8, "maintainer": 9, "uplink": 10, "lat": 11, "lon": 12,
-	"due": 13, "installed_at": 14, "tags": 15, "username": 16, "password": 17}
+	"due": 13, "installed_at": 14, "tags": 15, "username": 16, "password": 17, "gb_device": 18}
 
 func sortFieldErrors(errs ValidationError) {
 	for i := 1; i < len(errs); i++ {

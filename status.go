@@ -34,6 +34,17 @@ const (
 	// (credentials in clear) although its last successful login used
 	// Digest; no credentials were sent (SPEC "Camera record").
 	ReasonAuthDowngrade = "auth_downgrade"
+	// Passive GB/T 28181 reasons (package gb28181, SPEC "GB/T 28181
+	// devices"): the channel's device unregistered (or its registration
+	// expired), sent no keepalive within gb28181.keepalive_timeout, or the
+	// catalog says the channel is OFF.
+	ReasonUnregistered     = "unregistered"
+	ReasonKeepaliveTimeout = "keepalive_timeout"
+	ReasonChannelOff       = "channel_off"
+	// ReasonSignallingLost: a camera with an active probe and a GB/T
+	// 28181 channel answers its probe while its device's signalling is
+	// lost; it is degraded, not down.
+	ReasonSignallingLost = "signalling_lost"
 )
 
 // Authentication schemes of Status.Auth and probe results.

@@ -16,7 +16,7 @@ func componentSchemas() map[string]Schema {
 		"name":         {"type": "string", "maxLength": 128},
 		"host":         {"type": "string", "description": "IPv4, IPv6 or DNS name"},
 		"port":         {"type": "integer", "minimum": 0, "maximum": 65535},
-		"probe":        {"type": "string", "enum": names(sharpeyes.ProbeKinds)},
+		"probe":        {"type": "string", "enum": append(names(sharpeyes.ProbeKinds), string(sharpeyes.ProbeGB28181))},
 		"path":         str,
 		"region":       {"type": "string", "description": "district/township/grid"},
 		"owner":        {"type": "string", "enum": names(sharpeyes.Owners)},
@@ -28,6 +28,7 @@ func componentSchemas() map[string]Schema {
 		"due":          date,
 		"installed_at": date,
 		"tags":         {"type": "object", "additionalProperties": str},
+		"gb_device":    {"type": "string", "description": "GB/T 28181 device whose catalog lists this camera as a channel"},
 	}
 	withGB := clone(camera)
 	withGB["gb"] = Schema{"type": "object", "readOnly": true, "description": "parsed GB/T 28181 code"}

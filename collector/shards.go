@@ -22,11 +22,13 @@ func ShardOf(id string, n int) int {
 }
 
 // partition puts the probed cameras that match into their shards.
+// Passive cameras (GB/T 28181 channels) are never probed: package gb28181
+// writes their status.
 func partition(cams []sharpeyes.Camera, n int, match func(*sharpeyes.Camera) bool) [][]*sharpeyes.Camera {
 	shards := make([][]*sharpeyes.Camera, n)
 	for i := range cams {
 		c := &cams[i]
-		if c.Lifecycle.Probed() && match(c) {
+		if c.Lifecycle.Probed() && !c.Probe.Passive() && match(c) {
 			s := ShardOf(c.ID, n)
 			shards[s] = append(shards[s], c)
 		}

@@ -69,6 +69,18 @@ func (c *Collector) sweep(ctx context.Context, p plan) (Summary, error) {
 		return w.tally.result(), err
 	}
 	shards := partition(snap.Cameras, c.o.Shards, p.match)
+	if hasGBChannels(shards) {
+		sctx, cancel := context.WithDeadline(ctx, p.deadline)
+		err := retry(sctx, func(ctx context.Context) error {
+			var err error
+			w.siglost, err = c.o.Store.GBSignallingLost(ctx)
+			return err
+		}, w.trouble)
+		cancel()
+		if err != nil {
+			return w.tally.result(), fmt.Errorf("read gb28181 signalling: %w", err)
+		}
+	}
 	log.Debug("sweep started", "group", p.group)
 	go w.run()
 	c.claim(ctx, p, shards, w)

@@ -44,6 +44,10 @@ type writer struct {
 	idle        atomic.Bool
 	wake        chan struct{}
 
+	// siglost maps the cameras with a GB/T 28181 channel whose signalling
+	// is lost to the reason (read once per sweep, see signalling).
+	siglost map[string]string
+
 	held []*shardRun
 	// sample counts the results that can judge isolation, failed those
 	// among them that timed out or found no route.
@@ -97,6 +101,7 @@ func (w *writer) run() {
 // hold keeps sr for the next flush and counts its results.
 func (w *writer) hold(sr *shardRun) {
 	w.held = append(w.held, sr)
+	w.signalling(sr)
 	for _, r := range sr.results {
 		if countsInIsolation(r) {
 			w.sample++
@@ -256,4 +261,36 @@ func prevOf(sr *shardRun, id string) sharpeyes.Status {
 		return st
 	}
 	return sharpeyes.Unknown()
+}
+
+// signalling turns the answers of cameras whose GB/T 28181 signalling is
+// lost into degraded with signalling_lost: the stream answers, the
+// platform has lost the device (SPEC "GB/T 28181 devices"). Failures stay
+// what the probe found.
+func (w *writer) signalling(sr *shardRun) {
+	if len(w.siglost) == 0 {
+		return
+	}
+	for i, cam := range sr.cams {
+		r := &sr.results[i]
+		if _, lost := w.siglost[cam.ID]; !lost {
+			continue
+		}
+		if r.State == sharpeyes.StateUp || r.State == sharpeyes.StateDegraded {
+			r.State, r.Reason = sharpeyes.StateDegraded, sharpeyes.ReasonSignallingLost
+		}
+	}
+}
+
+// hasGBChannels reports whether any camera to probe is also a GB/T 28181
+// channel, whose signalling the sweep must then read.
+func hasGBChannels(shards [][]*sharpeyes.Camera) bool {
+	for _, cams := range shards {
+		for _, c := range cams {
+			if c.GBDevice != "" {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -25,9 +25,12 @@ type Device struct {
 	// Online: registered, and the last keepalive (or, before the first,
 	// the registration) is within the keepalive timeout.
 	Online bool `json:"online"`
-	// Channels is the number of channels of the device's catalog (0 until
-	// catalog queries exist).
+	// Channels is the number of channels of the device's last complete
+	// catalog (0 before one arrived).
 	Channels int `json:"channels"`
+	// MissingChannels are channels an earlier catalog listed and the last
+	// one did not: their cameras are kept, not deleted.
+	MissingChannels []string `json:"missing_channels"`
 }
 
 // Registry reads the devices' state from the store.
@@ -43,6 +46,10 @@ func (r *Registry) Devices(ctx context.Context) ([]Device, error) {
 	if err != nil {
 		return nil, err
 	}
+	cats, err := r.Store.GBCatalogs(ctx)
+	if err != nil {
+		return nil, err
+	}
 	now := time.Now()
 	if r.Now != nil {
 		now = r.Now()
@@ -53,7 +60,13 @@ func (r *Registry) Devices(ctx context.Context) ([]Device, error) {
 	}
 	out := make([]Device, 0, len(devs))
 	for _, d := range devs {
-		out = append(out, view(d, now, timeout))
+		v := view(d, now, timeout)
+		v.Channels = len(cats[d.ID].Channels)
+		v.MissingChannels = cats[d.ID].Missing
+		if v.MissingChannels == nil {
+			v.MissingChannels = []string{}
+		}
+		out = append(out, v)
 	}
 	return out, nil
 }
@@ -92,7 +105,8 @@ func Docs() map[string]api.PathItem {
 		"id": {"type": "string"}, "address": {"type": "string"}, "transport": {"type": "string"},
 		"registered": {"type": "boolean"}, "registered_at": t, "expires_at": t,
 		"last_keepalive": {"type": "string", "format": "date-time", "nullable": true},
-		"online":         {"type": "boolean"}, "channels": {"type": "integer"}}}
+		"online":         {"type": "boolean"}, "channels": {"type": "integer"},
+		"missing_channels": {"type": "array", "items": api.Schema{"type": "string"}}}}
 	list := api.Schema{"type": "object", "properties": map[string]api.Schema{
 		"items": {"type": "array", "items": dev}, "next_cursor": {"type": "string"}}}
 	return map[string]api.PathItem{

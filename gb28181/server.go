@@ -23,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/emiago/sipgo"
@@ -64,8 +65,17 @@ type Options struct {
 	KeepaliveTimeout time.Duration
 	// Location is the zone of the Date header (default time.Local).
 	Location *time.Location
-	Logger   *slog.Logger
-	Now      func() time.Time
+	// Regions names civil codes for the region of catalog channels
+	// (config regions).
+	Regions map[string]string
+	// Instance names this process in the passive evaluator's lease
+	// (config collector.instance); default a random name.
+	Instance string
+	// EvalInterval (default DefaultEvalInterval) and Refresh (default
+	// DefaultRefresh) pace the passive evaluator (Run).
+	EvalInterval, Refresh time.Duration
+	Logger                *slog.Logger
+	Now                   func() time.Time
 }
 
 func (o Options) withDefaults() Options {
@@ -81,6 +91,17 @@ func (o Options) withDefaults() Options {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.EvalInterval <= 0 {
+		o.EvalInterval = DefaultEvalInterval
+	}
+	if o.Refresh <= 0 {
+		o.Refresh = DefaultRefresh
+	}
+	if o.Instance == "" {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		o.Instance = "gb28181-" + hex.EncodeToString(b[:])
+	}
 	return o
 }
 
@@ -88,11 +109,22 @@ func (o Options) withDefaults() Options {
 type Server struct {
 	o       Options
 	ua      *sipgo.UserAgent
+	clients clients
 	udp     net.PacketConn
 	tcp     net.Listener
 	nonceKy []byte
-	wg      sync.WaitGroup
-	once    sync.Once
+	sn      atomic.Int64
+	evals   atomic.Int64
+	pages   pages
+	kicks   chan struct{}
+	// ctx ends with Close; background work (catalog queries and
+	// applies) runs on it.
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	once   sync.Once
+	mu     sync.Mutex // guards closed against background starting after Close
+	closed bool
 }
 
 // Start binds UDP and TCP on o.Listen and serves until Close.
@@ -122,7 +154,15 @@ func Start(o Options) (*Server, error) {
 		tcp.Close()
 		return nil, fmt.Errorf("gb28181: server: %w", err)
 	}
-	s := &Server{o: o, ua: ua, udp: udp, tcp: tcp, nonceKy: key}
+	cl, err := newClients(ua, udp.LocalAddr().String())
+	if err != nil {
+		ua.Close()
+		udp.Close()
+		tcp.Close()
+		return nil, fmt.Errorf("gb28181: client: %w", err)
+	}
+	s := &Server{o: o, ua: ua, clients: cl, udp: udp, tcp: tcp, nonceKy: key, kicks: make(chan struct{}, 1)}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
 	srv.OnRegister(s.register)
 	srv.OnMessage(s.message)
 	s.wg.Go(func() { _ = srv.ServeUDP(udp) })
@@ -160,6 +200,10 @@ func (s *Server) Addr() string { return s.udp.LocalAddr().String() }
 // Close stops the listeners and waits for them to end.
 func (s *Server) Close() error {
 	s.once.Do(func() {
+		s.mu.Lock()
+		s.closed = true
+		s.mu.Unlock()
+		s.cancel()
 		s.udp.Close()
 		s.tcp.Close()
 		s.ua.Close()
@@ -243,6 +287,7 @@ func (s *Server) register(req *sip.Request, tx sip.ServerTransaction) {
 	} else {
 		s.o.Logger.Info("gb28181 device registered", "device", id, "addr", d.Addr, "transport", d.Transport, "expires", expires)
 	}
+	s.kick()
 	hdrs := []sip.Header{
 		sip.NewHeader("Date", now.In(s.o.Location).Format(DateLayout)),
 		sip.NewHeader("Expires", strconv.Itoa(expires)),
@@ -251,6 +296,9 @@ func (s *Server) register(req *sip.Request, tx sip.ServerTransaction) {
 		hdrs = append(hdrs, sip.NewHeader("Contact", c.Value()))
 	}
 	s.respond(req, tx, 200, "OK", hdrs...)
+	if expires > 0 {
+		s.background(func() { s.queryCatalog(s.ctx, d) })
+	}
 }
 
 // requestExpires is the Expires header, else the Contact's expires
@@ -364,6 +412,15 @@ func (s *Server) message(req *sip.Request, tx sip.ServerTransaction) {
 		s.respond(req, tx, 400, "Bad MANSCDP body")
 		return
 	}
+	if m.Root == "Response" && m.CmdType == "Catalog" {
+		if err := s.catalogPage(ctx, d, req.Body()); err != nil {
+			s.o.Logger.Warn("gb28181 catalog: bad page", "device", id, "error", err)
+			s.respond(req, tx, 400, "Bad Catalog")
+			return
+		}
+		s.respond(req, tx, 200, "OK")
+		return
+	}
 	if m.Root != "Notify" || m.CmdType != "Keepalive" {
 		s.o.Logger.Debug("gb28181 message ignored", "device", id, "root", m.Root, "cmd", m.CmdType)
 		s.respond(req, tx, 200, "OK")
@@ -379,4 +436,16 @@ func (s *Server) message(req *sip.Request, tx sip.ServerTransaction) {
 		return
 	}
 	s.respond(req, tx, 200, "OK")
+	if !view(d, now, s.o.KeepaliveTimeout).Online {
+		s.kick() // back from keepalive_timeout
+	}
+}
+
+// background runs f on the server's WaitGroup, unless Close has begun.
+func (s *Server) background(f func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.closed {
+		s.wg.Go(f)
+	}
 }

@@ -38,6 +38,7 @@ type platform struct {
 	srv   *gb28181.Server
 	api   *httptest.Server
 	opts  gb28181.Options
+	stop  func() // stops the SIP server and its evaluator
 }
 
 func newPlatform(t *testing.T) *platform {
@@ -52,6 +53,7 @@ func newPlatform(t *testing.T) *platform {
 		Store: st, Listen: "127.0.0.1:0", ID: platformID, Domain: domain, Password: password,
 		Passwords:        map[string]string{"34020000001320000009": "own-secret"},
 		KeepaliveTimeout: timeout, Location: shanghai, Now: clock.Now,
+		Regions: map[string]string{"340200": "合肥市"}, EvalInterval: 20 * time.Millisecond,
 	}}
 	p.start()
 	reg := &gb28181.Registry{Store: st, KeepaliveTimeout: timeout, Now: clock.Now}
@@ -69,13 +71,24 @@ func (p *platform) start() {
 	}
 	p.srv = srv
 	p.opts.Listen = srv.Addr() // a restart binds the same address
-	p.t.Cleanup(func() { srv.Close() })
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		srv.Run(ctx)
+	}()
+	p.stop = func() {
+		cancel()
+		srv.Close()
+		<-done
+	}
+	p.t.Cleanup(p.stop)
 }
 
 // restart stops the SIP server and starts a new one on the same Redis.
 func (p *platform) restart() {
 	p.t.Helper()
-	p.srv.Close()
+	p.stop()
 	p.start()
 }
 

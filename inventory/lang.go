@@ -47,7 +47,7 @@ var zhMessages = []struct {
 	{regexp.MustCompile(`^is required for a tcp probe$`), "检测方式为 tcp 时必填"},
 	{regexp.MustCompile(`^(".*") is not one of police, government, social$`), "${1} 不是 公安、自建、社会 之一"},
 	{regexp.MustCompile(`^(".*") is not one of planned, building, active, retired$`), "${1} 不是 规划、在建、已建、撤除 之一"},
-	{regexp.MustCompile(`^(".*") is not one of tcp, rtsp, onvif, http, icmp$`), "${1} 不是 tcp、rtsp、onvif、http、icmp 之一"},
+	{regexp.MustCompile(`^(".*") is not one of tcp, rtsp, onvif, http, icmp, gb28181$`), "${1} 不是 tcp、rtsp、onvif、http、icmp、gb28181 之一"},
 	{regexp.MustCompile(`^(".*") is not a valid (IPv4|IPv6) address$`), "${1} 不是有效的 ${2} 地址"},
 	{regexp.MustCompile(`^(".*") is not a valid host name$`), "${1} 不是有效的主机名"},
 	{regexp.MustCompile(`^(".*") is longer than 253 characters$`), "${1} 超过 253 个字符"},

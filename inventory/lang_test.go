@@ -25,7 +25,7 @@ func TestDecodeChineseHeaderFileGetsChineseErrors(t *testing.T) {
 		{3, "name", "点位名称", "必填"},
 		{4, "host", "IP地址", `"999.1.1.1" 不是有效的 IPv4 地址`},
 		{5, "port", "端口", "70000 超出范围 1-65535"},
-		{6, "probe", "检测方式", `"smtp" 不是 tcp、rtsp、onvif、http、icmp 之一`},
+		{6, "probe", "检测方式", `"smtp" 不是 tcp、rtsp、onvif、http、icmp、gb28181 之一`},
 		{7, "owner", "建设类型", `"army" 不是 公安、自建、社会 之一`},
 		{8, "lat", "纬度", "95.5 超出范围 -90..90"},
 		{9, "id", "设备编码", `重复的设备编码 "43020200001326900001"：第 2 行已有`},

@@ -13,8 +13,9 @@ import (
 
 // mountGB28181 adds GET /api/v1/gb28181/devices to the API (an empty list
 // while no device ever registered) and, with gb28181.enabled, starts the
-// SIP server. The returned func stops it.
-func mountGB28181(cfg config.Config, log *slog.Logger, s *store.Store, d *api.Deps) (func(), error) {
+// SIP server. The returned server (nil when disabled) runs its passive
+// evaluator with Run; the returned func stops it.
+func mountGB28181(cfg config.Config, log *slog.Logger, s *store.Store, d *api.Deps) (*gb28181.Server, func(), error) {
 	g := cfg.GB28181
 	reg := &gb28181.Registry{Store: s, KeepaliveTimeout: g.KeepaliveTimeout.Std()}
 	d.Mount = append(d.Mount, reg.Routes)
@@ -23,17 +24,17 @@ func mountGB28181(cfg config.Config, log *slog.Logger, s *store.Store, d *api.De
 	}
 	maps.Copy(d.Docs, gb28181.Docs())
 	if !g.Enabled {
-		return func() {}, nil
+		return nil, func() {}, nil
 	}
 	srv, err := gb28181.Start(gbOptions(cfg, log, s))
 	if err != nil {
-		return nil, fmt.Errorf("gb28181: %w", err)
+		return nil, nil, fmt.Errorf("gb28181: %w", err)
 	}
 	if config.IsLoopback(g.Listen) {
 		log.Warn("gb28181 SIP server listens on loopback only: devices on other hosts cannot register; set gb28181.listen",
 			"listen", srv.Addr())
 	}
-	return func() { srv.Close() }, nil
+	return srv, func() { srv.Close() }, nil
 }
 
 // gbOptions are the SIP server's options from config, for serve and for
@@ -42,5 +43,5 @@ func gbOptions(cfg config.Config, log *slog.Logger, s *store.Store) gb28181.Opti
 	g := cfg.GB28181
 	return gb28181.Options{Store: s, Listen: g.Listen, ID: g.ID, Domain: g.Domain,
 		Password: g.Password, Passwords: g.Passwords, KeepaliveTimeout: g.KeepaliveTimeout.Std(),
-		Location: cfg.Location(), Logger: log}
+		Location: cfg.Location(), Regions: cfg.Regions, Instance: cfg.Collector.Instance, Logger: log}
 }

@@ -59,4 +59,38 @@ func TestServeRunsGB28181ServerWhenEnabled(t *testing.T) {
 	if len(body.Items) != 1 || body.Items[0].ID != id || !body.Items[0].Registered || !body.Items[0].Online {
 		t.Errorf("devices: %+v", body.Items)
 	}
+
+	// An NVR that answers the Catalog query: serve runs the passive
+	// evaluator, so its channels show up through the camera API.
+	const nvr, channel = "43020000001180000001", "34020000001310000001"
+	hold, _ := filepath.Abs("../../testdata/sipp/register_hold.xml")
+	answer, _ := filepath.Abs("../../testdata/sipp/catalog_answer.xml")
+	_, port, _ = strings.Cut(freeAddr(t), ":")
+	hctx, hcancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(hctx, sipp, "-sf", hold, "-oocsf", answer, "-i", "127.0.0.1", "-p", port, "-m", "1",
+		"-nostdin", "-max_retrans", "3", "-s", nvr, "-au", nvr, "-ap", "device-pw-1",
+		"-key", "platform", "43020000002000000001", "-key", "domain", "4302000000", "-key", "expires", "3600",
+		"-key", "ch3", "ON", sipAddr)
+	cmd.Dir = t.TempDir()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		hcancel()
+		_ = cmd.Wait()
+	}()
+	var cam struct {
+		Probe  string                 `json:"probe"`
+		Status struct{ State string } `json:"status"`
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for getJSON(t, base+"/api/v1/cameras/"+channel, &cam) != 200 || cam.Status.State != "up" {
+		if time.Now().After(deadline) {
+			t.Fatalf("channel %s never up: %+v\n%s", channel, cam, logs.String())
+		}
+		time.Sleep(20 * time.Millisecond) // polling interval, not synchronisation
+	}
+	if cam.Probe != "gb28181" {
+		t.Errorf("channel camera probe %q", cam.Probe)
+	}
 }

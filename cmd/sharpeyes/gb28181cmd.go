@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/sharpeyes/sharpeyes/gb28181"
 )
@@ -47,8 +48,14 @@ func runGB28181(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("gb28181: %w", err)
 	}
+	// The passive evaluator (channel statuses from registrations and
+	// keepalives) runs here as in serve; its lease keeps one writer among
+	// this process and any serve with gb28181 enabled.
+	var bg sync.WaitGroup
+	bg.Go(func() { srv.Run(ctx) })
 	<-ctx.Done()
 	log.Info("gb28181 SIP server shutting down")
+	bg.Wait()
 	srv.Close()
 	log.Info("gb28181 SIP server stopped")
 	return nil

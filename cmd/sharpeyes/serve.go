@@ -166,7 +166,7 @@ func serve(ctx context.Context, log *slog.Logger, cfg config.Config, s *store.St
 	if err != nil {
 		return err
 	}
-	closeGB, err := mountGB28181(cfg, log, s, &deps)
+	gb, closeGB, err := mountGB28181(cfg, log, s, &deps)
 	if err != nil {
 		return err
 	}
@@ -187,6 +187,9 @@ func serve(ctx context.Context, log *slog.Logger, cfg config.Config, s *store.St
 				}
 			})
 		}
+	}
+	if gb != nil {
+		bg.Go(func() { gb.Run(ctx) })
 	}
 	ex.start(ctx, &bg)
 	bg.Go(func() { runTrimmer(ctx, log, s, cfg.History.Retention.Std()) })
