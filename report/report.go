@@ -34,6 +34,9 @@ type Options struct {
 	// Location is the zone of dates and of times shown to people (nil:
 	// UTC).
 	Location *time.Location
+	// RepairDeadline is how long a maintainer has to repair an outage: the
+	// month (SLA) report counts the outages that lasted longer (zero: 24h).
+	RepairDeadline time.Duration
 }
 
 // Reporter computes reports. It is safe for concurrent use; create one per
@@ -43,6 +46,7 @@ type Reporter struct {
 	now      func() time.Time
 	loc      *time.Location
 	interval time.Duration
+	deadline time.Duration
 	log      *slog.Logger
 	outages  outageHistory
 	life     *history[sharpeyes.LifecycleChange, sharpeyes.LifecycleChange]
@@ -61,7 +65,11 @@ func New(opts Options) *Reporter {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	r := &Reporter{store: opts.Store, now: opts.Now, loc: zoneOr(opts.Location), interval: opts.Interval, log: opts.Logger}
+	if opts.RepairDeadline <= 0 {
+		opts.RepairDeadline = 24 * time.Hour
+	}
+	r := &Reporter{store: opts.Store, now: opts.Now, loc: zoneOr(opts.Location), interval: opts.Interval,
+		deadline: opts.RepairDeadline, log: opts.Logger}
 	r.outages = newOutageHistory(opts.Store, opts.Logger)
 	r.life = newLifecycleHistory(opts.Store, opts.Logger)
 	r.known = newKnownHistory(opts.Store, opts.Logger)
