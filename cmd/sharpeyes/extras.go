@@ -27,7 +27,7 @@ type extras struct {
 // newExtras builds the extras and adds them to the API. It starts
 // nothing, so that an invalid webhook stops start-up before anything runs.
 func newExtras(cfg config.Config, log *slog.Logger, s *store.Store, m *metrics.Metrics, d *api.Deps) (*extras, error) {
-	rep := report.New(report.Options{Store: s, Logger: log, Interval: scheduleInterval(cfg.Collector.Schedule),
+	rep := report.New(report.Options{Store: s, Logger: log, Interval: scheduleInterval(cfg.Collector.Schedule), RepairDeadline: cfg.Reports.RepairDeadline.Std(),
 		Location: cfg.Location()})
 	disp, err := newDispatcher(cfg, log, s)
 	if err != nil {
