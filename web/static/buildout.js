@@ -36,10 +36,21 @@ PAGES.buildout = (() => {
     else $$("towns").querySelector("tbody").replaceChildren(...groups.map((g) => townRow(g)));
     renderChart(r);
   }
+  // monthRange is every month from the first to the last of months, the
+  // last MONTHS of them (months without a camera commissioned included).
+  function monthRange(months) {
+    if (!months.length) return [];
+    const ix = (m) => +m.slice(0, 4) * 12 + +m.slice(5, 7) - 1;
+    const out = [];
+    for (let i = Math.max(ix(months[0]), ix(months[months.length - 1]) - MONTHS + 1); i <= ix(months[months.length - 1]); i++) {
+      out.push(`${Math.floor(i / 12)}-${pad((i % 12) + 1)}`);
+    }
+    return out;
+  }
   // renderChart draws the last MONTHS months commissioned (installed_at) as bars.
   function renderChart(r) {
     const per = (r.total && r.total.commissioned) || {};
-    const months = (r.months || []).slice(-MONTHS);
+    const months = monthRange(r.months || []);
     if (!months.length) return $$("chart").replaceChildren(el("p", "hint", t("noCommissioned")));
     const max = Math.max(...months.map((m) => per[m] || 0), 1);
     const W = 40, H = 160, top = 18, foot = 34;
