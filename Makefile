@@ -24,7 +24,7 @@ bench:
 # Pictures of the console for the README (Chinese text needs a CJK font).
 screenshots:
 	@fc-list 2>/dev/null | grep -qi 'wqy\|noto.*cjk' || { apt-get install -y -qq --no-install-recommends fonts-wqy-microhei chromium >/dev/null; }
-	SHARPEYES_SCREENSHOTS=$(CURDIR)/docs $(GO) test -count=1 -run '^(TestConsoleInABrowser|TestMapInABrowser)$$' ./cmd/sharpeyes
+	SHARPEYES_SCREENSHOTS=$(CURDIR)/docs $(GO) test -count=1 -run '^(TestConsoleInABrowser|TestMapInABrowser|TestConsolePagesInABrowser)$$' ./cmd/sharpeyes
 
 docker:
 	docker build -t sharpeyes .

@@ -107,9 +107,7 @@ func composeIsolation(a *Alert, env *RenderEnv, esc func(string) string) message
 		iso = &IsolationRef{}
 	}
 	m := message{Title: "【采集节点网络异常】大部分摄像机同时探测失败"}
-	if env.PublicURL != "" {
-		m.Link = env.PublicURL + "/api/v1/status/summary"
-	}
+	m.Link = env.overviewLink()
 	var l []string
 	l = field(l, "采集节点", esc(iso.Instance))
 	if iso.Probed > 0 {

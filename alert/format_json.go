@@ -6,7 +6,7 @@ package alert
 //	version   "1"
 //	title     a one-line Chinese summary
 //	text      the whole message as plain Chinese text, as chat formats show it
-//	link      the console page of the camera ({public_url}/cameras/{id}), or the group or status page in the API (with public_url)
+//	link      the console page of the camera ({public_url}/cameras/{id}), or the console filtered to the group ({public_url}/?uplink=…), or its overview (with public_url)
 //	mentions  on-call mobiles of the cameras' maintainers (firing alerts)
 //
 // Headers: X-Sharpeyes-Event (the type), X-Sharpeyes-Idempotency-Key,

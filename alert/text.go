@@ -121,12 +121,23 @@ func (env *RenderEnv) consoleLink(id string) string {
 	return env.PublicURL + "/cameras/" + url.PathEscape(id)
 }
 
+// groupLink is the console's down list filtered to the group
+// ({public_url}/?uplink=… or ?region=…), which a phone can open; "" without
+// a public URL.
 func (env *RenderEnv) groupLink(g *GroupRef) string {
 	if env.PublicURL == "" || g == nil {
 		return ""
 	}
 	q := url.Values{g.By: {g.Name}}
-	return env.PublicURL + "/api/v1/cameras?" + q.Encode()
+	return env.PublicURL + "/?" + q.Encode()
+}
+
+// overviewLink is the console's overview; "" without a public URL.
+func (env *RenderEnv) overviewLink() string {
+	if env.PublicURL == "" {
+		return ""
+	}
+	return env.PublicURL + "/"
 }
 
 // mentions returns the on-call mobiles of the maintainers of cams, each

@@ -59,6 +59,7 @@ type Config struct {
 	Redis     RedisConfig     `yaml:"redis"`
 	Collector CollectorConfig `yaml:"collector"`
 	History   HistoryConfig   `yaml:"history"`
+	Reports   ReportsConfig   `yaml:"reports"`
 	// Tokens are the bearer tokens of the API. Default none: then the server
 	// only listens on loopback unless Insecure is set.
 	Tokens []Token      `yaml:"tokens,omitempty"`
@@ -79,6 +80,13 @@ type HistoryConfig struct {
 	// EventsMax caps the event stream's length (Redis XADD MAXLEN ~).
 	// Default 1000000.
 	EventsMax int64 `yaml:"events_max"`
+}
+
+// ReportsConfig holds the settings of the reports.
+type ReportsConfig struct {
+	// RepairDeadline is how long a maintainer has to repair an outage: the
+	// month (SLA) report counts the outages that lasted longer. Default 24h.
+	RepairDeadline Duration `yaml:"repair_deadline"`
 }
 
 // AuthConfig opens read-only pages to callers without a token.

@@ -134,6 +134,7 @@ func TestValidFull(t *testing.T) {
 		{"collector.probe_timeout", c.Collector.ProbeTimeout.Std(), 1500 * time.Millisecond},
 		{"collector.spread", c.Collector.Spread, 0.0},
 		{"history.retention", c.History.Retention.Std(), 36 * time.Hour},
+		{"reports.repair_deadline", c.Reports.RepairDeadline.Std(), 48 * time.Hour},
 		{"tokens[2].role", c.Tokens[2].Role, RoleViewer},
 		{"auth.metrics_public", c.Auth.MetricsPublic, false},
 		{"alerts.webhooks[1].format", c.Alerts.Webhooks[1].Format, sharpeyes.FormatAlertmanager},
@@ -221,5 +222,12 @@ func TestGroupNamesOfBuiltInSweepsAreRefused(t *testing.T) {
 		c := Default()
 		c.Collector.Groups = []Group{{Name: name, Schedule: "@every 1m"}}
 		wantErr(t, c.Validate(), "config: collector.groups[0].name: "+`"`+name+`" is reserved`)
+	}
+}
+
+// The month report's repair deadline is a day unless configured.
+func TestRepairDeadlineDefaultsToADay(t *testing.T) {
+	if got := Default().Reports.RepairDeadline.Std(); got != 24*time.Hour {
+		t.Errorf("Default().Reports.RepairDeadline = %v, want 24h", got)
 	}
 }

@@ -43,7 +43,8 @@ func Default() Config {
 			Retention: Duration(400 * Day),
 			EventsMax: 1_000_000,
 		},
-		Auth: AuthConfig{MetricsPublic: true, DashboardPublic: true},
+		Reports: ReportsConfig{RepairDeadline: Duration(24 * time.Hour)},
+		Auth:    AuthConfig{MetricsPublic: true, DashboardPublic: true},
 		Alerts: AlertsConfig{
 			GroupWindow: Duration(30 * time.Second),
 			GroupMin:    5,

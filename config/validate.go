@@ -32,6 +32,7 @@ func (c *Config) validate(e *errorList) {
 	if c.History.EventsMax < 1 {
 		e.add("history.events_max", "must be >= 1, got %d", c.History.EventsMax)
 	}
+	positive(e, "reports.repair_deadline", c.Reports.RepairDeadline)
 	validateTokens(c.Tokens, e)
 	c.Alerts.validate(e)
 	validateRegions(c.Regions, e)

@@ -66,6 +66,12 @@ type Availability struct {
 // selects over q's window, grouped as q says. It returns an error when the
 // store cannot be read.
 func (r *Reporter) Availability(ctx context.Context, q Query) (*Availability, error) {
+	return r.availability(ctx, q, 0)
+}
+
+// availability is Availability with each outage that lasted longer than
+// deadline (when > 0) counted in the groups' Figures.Late.
+func (r *Reporter) availability(ctx context.Context, q Query, deadline time.Duration) (*Availability, error) {
 	now := r.now()
 	q = q.normalized(now)
 	to := q.To
@@ -89,6 +95,7 @@ func (r *Reporter) Availability(ctx context.Context, q Query) (*Availability, er
 	total := &AvailabilityGroup{Group: Group{Key: TotalKey}}
 	figs := make([]Figures, len(fl.cams))
 	for i := range fl.cams {
+		tl[i].Deadline = int64(deadline)
 		figs[i] = Compute(tl[i])
 		for _, g := range []*AvailabilityGroup{&groups[gr.of[i]], total} {
 			g.add(fl.lcs[i], fl.st(i))

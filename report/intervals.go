@@ -164,6 +164,9 @@ type Timeline struct {
 	Known    Spans
 	Silenced Spans
 	Outages  []OutageSpan
+	// Deadline, when > 0, is the repair deadline: Compute counts the
+	// outages that lasted longer (Figures.Late).
+	Deadline int64
 }
 
 // OutageSpan is one outage: [Start, End) with End the present time while
@@ -180,6 +183,7 @@ type Figures struct {
 	Outages     int   // outages overlapping monitored time
 	Repaired    int   // of those, closed within the window
 	RepairNS    int64 // their whole durations, for MTTR
+	Late        int   // outages counted that lasted longer than Timeline.Deadline (open ones until now)
 }
 
 // Compute returns a camera's figures: monitored = (active ∩ known ∩
@@ -208,6 +212,9 @@ func Compute(tl Timeline) Figures {
 		}
 		f.Outages++
 		f.DownNS += ov
+		if tl.Deadline > 0 && o.Len() > tl.Deadline {
+			f.Late++
+		}
 		if o.Closed && o.End >= tl.Window.Start && o.End <= tl.Window.End {
 			f.Repaired++
 			f.RepairNS += o.Len()
@@ -230,6 +237,7 @@ func (f *Figures) Add(g Figures) {
 	f.Outages += g.Outages
 	f.Repaired += g.Repaired
 	f.RepairNS += g.RepairNS
+	f.Late += g.Late
 }
 
 // Availability returns the fraction of monitored time up, or nil when

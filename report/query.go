@@ -54,6 +54,10 @@ type Query struct {
 	Worst int
 	// Cameras asks availability for every camera's figures.
 	Cameras bool
+	// Month, YYYY-MM, is the calendar month (in the timezone) of the SLA
+	// report; ParseQuery also sets From and To to its bounds. "" means
+	// the last whole month.
+	Month string
 }
 
 // ParseQuery reads a Query from URL parameters: the camera filters of the
@@ -72,6 +76,9 @@ func ParseQuery(v url.Values, now time.Time, loc *time.Location) (Query, error) 
 		return q, err
 	}
 	if err = parseWindow(v, now, loc, &q); err != nil {
+		return q, err
+	}
+	if err = parseMonth(v, loc, &q); err != nil {
 		return q, err
 	}
 	if q.Open, err = boolParam(v, "open"); err != nil {
@@ -143,6 +150,40 @@ func parseWindow(v url.Values, now time.Time, loc *time.Location, q *Query) erro
 	}
 	q.Window = q.To.Sub(q.From)
 	return nil
+}
+
+// parseMonth sets q.Month, and q.From and q.To to its bounds in loc, from
+// month (YYYY-MM), which excludes from, to and window.
+func parseMonth(v url.Values, loc *time.Location, q *Query) error {
+	s := v.Get("month")
+	if s == "" {
+		return nil
+	}
+	if v.Get("from") != "" || v.Get("to") != "" || v.Get("window") != "" {
+		return api.BadParam("month", "cannot be combined with from, to or window")
+	}
+	from, to, err := monthBounds(s, loc)
+	if err != nil {
+		return api.BadParam("month", "%q is not a month like 2026-10", clip(s))
+	}
+	q.Month, q.From, q.To, q.Window = s, from, to, to.Sub(from)
+	return nil
+}
+
+// monthBounds returns the first instants of month (YYYY-MM) and of the
+// month after, in loc.
+func monthBounds(month string, loc *time.Location) (from, to time.Time, err error) {
+	m, err := time.ParseInLocation("2006-01", month, zoneOr(loc))
+	if err != nil {
+		return from, to, err
+	}
+	return m, m.AddDate(0, 1, 0), nil
+}
+
+// defaultMonth is the last whole month at now in loc, YYYY-MM.
+func defaultMonth(now time.Time, loc *time.Location) string {
+	l := now.In(zoneOr(loc))
+	return time.Date(l.Year(), l.Month(), 1, 0, 0, 0, 0, l.Location()).AddDate(0, -1, 0).Format("2006-01")
 }
 
 func intParam(v url.Values, name string, def, lo, hi int) (int, error) {

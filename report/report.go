@@ -37,6 +37,9 @@ type Options struct {
 	// TileURL is the XYZ tile template the console's map draws beneath
 	// its markers ("" draws a plain grid), passed on by GET /map.
 	TileURL string
+	// RepairDeadline is how long a maintainer has to repair an outage: the
+	// month (SLA) report counts the outages that lasted longer (zero: 24h).
+	RepairDeadline time.Duration
 }
 
 // Reporter computes reports. It is safe for concurrent use; create one per
@@ -46,6 +49,7 @@ type Reporter struct {
 	now      func() time.Time
 	loc      *time.Location
 	interval time.Duration
+	deadline time.Duration
 	log      *slog.Logger
 	outages  outageHistory
 	life     *history[sharpeyes.LifecycleChange, sharpeyes.LifecycleChange]
@@ -66,8 +70,11 @@ func New(opts Options) *Reporter {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	r := &Reporter{store: opts.Store, now: opts.Now, loc: zoneOr(opts.Location), interval: opts.Interval, log: opts.Logger,
-		tileURL: opts.TileURL}
+	if opts.RepairDeadline <= 0 {
+		opts.RepairDeadline = 24 * time.Hour
+	}
+	r := &Reporter{store: opts.Store, now: opts.Now, loc: zoneOr(opts.Location), interval: opts.Interval,
+		deadline: opts.RepairDeadline, log: opts.Logger, tileURL: opts.TileURL}
 	r.outages = newOutageHistory(opts.Store, opts.Logger)
 	r.life = newLifecycleHistory(opts.Store, opts.Logger)
 	r.known = newKnownHistory(opts.Store, opts.Logger)

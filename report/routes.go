@@ -17,18 +17,23 @@ import (
 type route struct {
 	path, name string
 	run        func(r *Reporter, ctx context.Context, q Query) (any, error)
+	// defaults are parameters a request leaves out that differ from
+	// ParseQuery's defaults.
+	defaults url.Values
 }
 
 var routes = []route{
-	{"/status/summary", "summary", func(r *Reporter, ctx context.Context, q Query) (any, error) { return r.Summary(ctx, q) }},
-	{"/reports/coverage", "coverage", func(r *Reporter, ctx context.Context, q Query) (any, error) { return r.Coverage(ctx, q) }},
-	{"/reports/outages", "outages", func(r *Reporter, ctx context.Context, q Query) (any, error) { return r.Outages(ctx, q) }},
-	{"/reports/availability", "availability", func(r *Reporter, ctx context.Context, q Query) (any, error) { return r.Availability(ctx, q) }},
-	{"/reports/buildout", "buildout", func(r *Reporter, ctx context.Context, q Query) (any, error) { return r.Buildout(ctx, q) }},
+	{"/status/summary", "summary", func(r *Reporter, ctx context.Context, q Query) (any, error) { return r.Summary(ctx, q) }, nil},
+	{"/reports/coverage", "coverage", func(r *Reporter, ctx context.Context, q Query) (any, error) { return r.Coverage(ctx, q) }, nil},
+	{"/reports/outages", "outages", func(r *Reporter, ctx context.Context, q Query) (any, error) { return r.Outages(ctx, q) }, nil},
+	{"/reports/availability", "availability", func(r *Reporter, ctx context.Context, q Query) (any, error) { return r.Availability(ctx, q) }, nil},
+	{"/reports/buildout", "buildout", func(r *Reporter, ctx context.Context, q Query) (any, error) { return r.Buildout(ctx, q) }, nil},
+	{"/reports/sla", "sla", func(r *Reporter, ctx context.Context, q Query) (any, error) { return r.SLA(ctx, q) },
+		url.Values{"group_by": {string(ByMaintainer)}}},
 }
 
 // Names lists the reports Run knows, in the order of SPEC.
-var Names = []string{"summary", "coverage", "outages", "availability", "buildout"}
+var Names = []string{"summary", "coverage", "outages", "availability", "buildout", "sla"}
 
 // Run computes the report called name (one of Names) for the command
 // line, which prints it with Write. It returns an error for an unknown
@@ -60,6 +65,11 @@ func (r *Reporter) Routes(g *gin.RouterGroup, auth api.Authz) {
 func (r *Reporter) serve(rt route) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		v := c.Request.URL.Query()
+		for k, d := range rt.defaults {
+			if v.Get(k) == "" {
+				v[k] = d
+			}
+		}
 		format, lang, err := parseFormat(v)
 		if err != nil {
 			api.Fail(c, err)

@@ -58,6 +58,15 @@ func Docs() map[string]api.PathItem {
 				{Name: "cameras", In: "query", Description: "list every camera (CSV: one row per camera)",
 					Schema: api.Schema{"type": "boolean", "default": false}},
 			}),
+		"/api/v1/reports/sla": op("reportSLA", "Month (SLA) report per maintainer: availability, outages, MTTR, outages over the repair deadline",
+			"One calendar month in the configured timezone; availability = time up ÷ time monitored (null when nothing was monitored); "+
+				"over_deadline = outages of the month that lasted longer than reports.repair_deadline (repair_deadline_s). "+
+				"online_rate and the state counts are of the cameras now.",
+			[]api.Parameter{
+				{Name: "group_by", In: "query", Schema: api.Schema{"type": "string", "enum": []string{"region", "owner", "maintainer", "uplink"}, "default": "maintainer"}},
+				grouping[1],
+				str("month", "YYYY-MM in the configured timezone (default the last whole month)"),
+			}),
 		"/api/v1/reports/buildout": op("reportBuildout", "Build-out per group: lifecycle counts, overdue, ready for acceptance, commissioned per month",
 			"", grouping),
 		"/api/v1/map": mapDoc(),

@@ -47,6 +47,8 @@ func sections(rep any, forCSV bool) ([]section, error) {
 		return availabilitySections(r, forCSV), nil
 	case *Buildout:
 		return buildoutSections(r, forCSV), nil
+	case *SLA:
+		return []section{slaSection(r)}, nil
 	}
 	return nil, fmt.Errorf("report: cannot tabulate %T", rep)
 }

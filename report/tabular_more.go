@@ -74,3 +74,15 @@ func buildoutSections(r *Buildout, forCSV bool) []section {
 	}
 	return []section{s, months}
 }
+
+// slaSection: the groups and total of the month, with the outages over
+// the repair deadline.
+func slaSection(r *SLA) section {
+	cols := append(append(append([]column{keyColumn(r.GroupBy)}, groupColumns...), timeColumns...),
+		column{"over_deadline", "超时未修复", kInt})
+	s := section{cols: cols}
+	for _, g := range append(slices.Clip(r.Groups), r.Total) {
+		s.rows = append(s.rows, append(append(groupRow(g.Group), timeRow(g.TimeFigures)...), g.OverDeadline))
+	}
+	return s
+}

@@ -10,11 +10,10 @@ import (
 )
 
 // The console loads on a slow uplink at a township police station: its
-// embedded files stay under 72 KiB in all (README states the figure): the
-// map (map.js, map.css) took it past the 64 KiB of the overview and camera
-// page.
+// embedded files stay under 112 KiB in all (README states the figure; the
+// pages and map of issue 11 took it from 46 KB to about 100 KB).
 func TestConsolePayloadStaysSmall(t *testing.T) {
-	const budget = 72 << 10
+	const budget = 112 << 10
 	total := 0
 	err := fs.WalkDir(os.DirFS("static"), ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {

@@ -61,7 +61,7 @@ func runReport(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer closeStore()
-	r := report.New(report.Options{Store: s, Interval: scheduleInterval(cfg.Collector.Schedule), Location: loc})
+	r := report.New(report.Options{Store: s, Interval: scheduleInterval(cfg.Collector.Schedule), Location: loc, RepairDeadline: cfg.Reports.RepairDeadline.Std()})
 	rep, err := buildReport(ctx, r, pos[0], q)
 	if err != nil {
 		return err

@@ -44,7 +44,7 @@ async function api(path, init) {
     try { msg = (await r.json()).error.message || msg; } catch (_) { /* not JSON */ }
     throw new ApiError(r.status, msg);
   }
-  return r.json();
+  return r.status === 204 ? null : r.json();
 }
 
 // ---- formatting ----
@@ -333,29 +333,60 @@ const CAM = CAMERA && {
     outages: (ok) => renderCamOutages(ok.outages),
   },
 };
-const VIEW = CAM || MAP_VIEW || HOME; // MAP_VIEW: map.js, on /map
-$("#home").hidden = VIEW !== HOME;
-$("#cam").hidden = !CAMERA;
+// The other pages (lists.js, silences.js, month.js, buildout.js) register
+// in PAGES and are opened by the address's #hash; a list filter in the
+// query (?uplink=, ?region=, ?maintainer=, ?owner=; alert links) opens the
+// lists. Each page builds its own part of #page once.
+const PAGES = window.PAGES || {};
+function pageName() {
+  if (CAMERA || MAP_VIEW) return ""; // MAP_VIEW: map.js, on /map
+  const h = location.hash.slice(1);
+  if (PAGES[h]) return h;
+  const q = new URLSearchParams(location.search);
+  return PAGES.lists && ["region", "maintainer", "uplink", "owner", "state"].some((k) => q.has(k)) ? "lists" : "";
+}
+let VIEW, PAGE = "";
+function pickView() {
+  PAGE = pageName();
+  const page = PAGES[PAGE];
+  VIEW = CAM || MAP_VIEW || page || HOME;
+  $("#home").hidden = VIEW !== HOME;
+  $("#cam").hidden = !CAMERA;
+  $("#page").hidden = !page;
+  for (const [name, p] of Object.entries(PAGES)) {
+    if (name === PAGE && !p.root) { p.root = el("div", "page"); $("#page").append(p.root); p.init(p.root); }
+    if (p.root) p.root.hidden = name !== PAGE;
+  }
+  for (const a of document.querySelectorAll("#nav a")) {
+    const key = a.dataset.page || (a.hash || "").slice(1);
+    a.classList.toggle("on", MAP_VIEW ? key === "map" : key === PAGE && !CAMERA);
+  }
+}
+pickView();
+window.addEventListener("hashchange", () => { pickView(); applyLang(); last = null; refresh(); });
+const callsOf = (v) => (typeof v.calls === "function" ? v.calls() : v.calls);
 
-let busy = false, last = null;
+let busy = false, last = null, again = false;
 function draw(ok, errors) {
   if (ok.summary) setZone(ok.summary);
-  for (const n of Object.keys(VIEW.calls)) {
-    const body = VIEW.tables[n] && $(VIEW.tables[n] + " tbody");
+  for (const n of Object.keys(callsOf(VIEW))) {
+    const body = VIEW.tables && VIEW.tables[n] && $(VIEW.tables[n] + " tbody");
     if (!ok[n]) { // keep the last good data; say so only when there is none
       if (body && !body.rows.length) message(body, t("notLoaded"), "bad");
       continue;
     }
-    if (!VIEW.render[n]) continue;
+    if (!VIEW.render || !VIEW.render[n]) continue;
     try { VIEW.render[n](ok); } catch (e) { errors.push(new ApiError(-1, `${n}: ${e.message}`)); }
   }
   if (CAMERA && !ok.camera && errors.some((e) => e.status === 404)) $("#cam-title").textContent = t("noCamera") + " " + CAMERA;
 }
 async function refresh() {
-  if (busy) return;
+  if (busy) { again = true; return; } // a page changed while loading: load once more
   busy = true;
-  const names = Object.keys(VIEW.calls);
-  const res = await Promise.allSettled(names.map((n) => (typeof VIEW.calls[n] === "function" ? VIEW.calls[n]() : api(VIEW.calls[n]))));
+  const view = VIEW, calls = callsOf(VIEW);
+  const names = Object.keys(calls);
+  const res = await Promise.allSettled(names.map((n) => (typeof calls[n] === "function" ? calls[n]() : api(calls[n]))));
+  if (view !== VIEW) { busy = again = false; return refresh(); } // the page changed meanwhile
   const ok = {}, errors = [];
   res.forEach((r, i) => (r.status === "fulfilled" ? (ok[names[i]] = r.value) : errors.push(r.reason)));
   last = { ok, errors };
@@ -366,6 +397,7 @@ async function refresh() {
   $("#updated").textContent = errors.length ? t("updateFailed", now) : t("updated", now);
   $("#updated").classList.toggle("bad", errors.length > 0);
   busy = false;
+  if (again) { again = false; refresh(); }
 }
 $("#lang").addEventListener("click", () => {
   setLang(LANG === "zh" ? "en" : "zh");

@@ -105,6 +105,44 @@ const STRINGS = {
   },
 };
 
+// The pages: lists, silences, month (SLA), build-out.
+Object.assign(STRINGS.zh, {
+  navHome: "总览", navLists: "离线与异常", navSilences: "维护静默", navMonth: "月度考核", navBuildout: "建设进度",
+  degradedNow: "当前异常", all_region: "全部区域", all_owner: "全部建设类型", all_maintainer: "全部运维单位",
+  all_uplink: "全部上联设备", groupByUplink: "按上联设备分组", csvView: "下载当前列表CSV", sortHint: "点击表头排序",
+  firstN: (n) => `仅加载前 ${n} 台`, noneDegraded: "当前无异常摄像机", camerasN: (n) => `${n} 台`, durationS: "时长(秒)",
+  needOperator: "权限不足（403）：创建或结束静默需要运维（operator）令牌。", silFailed: (m) => `操作失败：${m}`,
+  silEnded: "静默已结束", silCreate: "创建静默", silWhat: "静默对象", silNew: "新建维护静默", silAuthor: "创建人",
+  silHint: "时间按服务器时区；静默期间不发送告警，事件照常记录。需要运维（operator）令牌。",
+  silNone: "暂无静默", silEndNow: "立即结束", silCancel: "取消",
+  sil_camera_id: "摄像机", sil_region: "区域", sil_uplink: "上联设备", sil_maintainer: "运维单位",
+  sil_active: "生效中", sil_scheduled: "未开始", sil_ended: "已结束",
+  csvDownload: "下载CSV", availability: "可用率", outagesCol: "故障次数", mttr: "平均修复时长",
+  overDeadline: "超时未修复", onlineNow: "当前在线率", month: "月份",
+  monthHint: "可用率 = 在线时长 ÷ 监测时长（已建且已探测、未静默的时间）；无监测数据时为空。超时未修复：本月故障中持续时间超过修复时限的次数（未恢复的计至当前）。当前在线率为此刻数据。",
+  monthNote: (m, from, to, d) => `${m}：${from} 至 ${to} · 修复时限 ${d}`,
+  commissioned: "每月建成数量", overdueList: "逾期未建成", late: "逾期", noCommissioned: "暂无建成日期数据",
+  noOverdue: "没有逾期的点位", daysN: (n) => `${n} 天`,
+});
+Object.assign(STRINGS.en, {
+  navHome: "Overview", navLists: "Down & degraded", navSilences: "Silences", navMonth: "Month (SLA)", navBuildout: "Build-out",
+  degradedNow: "Degraded now", all_region: "All regions", all_owner: "All owners", all_maintainer: "All maintainers",
+  all_uplink: "All uplinks", groupByUplink: "Group by uplink", csvView: "Download this list (CSV)", sortHint: "Click a heading to sort",
+  firstN: (n) => `only the first ${n} loaded`, noneDegraded: "No camera is degraded.", camerasN: (n) => `${n} cameras`, durationS: "Duration (s)",
+  needOperator: "Not allowed (403): creating or ending a silence needs an operator token.", silFailed: (m) => `Failed: ${m}`,
+  silEnded: "Silence ended", silCreate: "Create silence", silWhat: "Silenced", silNew: "New maintenance silence", silAuthor: "By",
+  silHint: "Times are in the server's timezone; no alerts while silenced, events are still recorded. Needs an operator token.",
+  silNone: "No silences.", silEndNow: "End now", silCancel: "Cancel",
+  sil_camera_id: "camera", sil_region: "region", sil_uplink: "uplink", sil_maintainer: "maintainer",
+  sil_active: "in force", sil_scheduled: "scheduled", sil_ended: "ended",
+  csvDownload: "Download CSV", availability: "Availability", outagesCol: "Outages", mttr: "MTTR",
+  overDeadline: "Over repair deadline", onlineNow: "Online rate now", month: "Month",
+  monthHint: "Availability = time up ÷ time monitored (active, probed, not silenced); empty when nothing was monitored. Over repair deadline: outages of the month that lasted longer than the deadline (open ones until now). The online rate is of now.",
+  monthNote: (m, from, to, d) => `${m}: ${from} to ${to} · repair deadline ${d}`,
+  commissioned: "Commissioned per month", overdueList: "Overdue", late: "Late", noCommissioned: "No installation dates yet.",
+  noOverdue: "Nothing is overdue.", daysN: (n) => `${n} days`,
+});
+
 const LANG_KEY = "sharpeyes.lang";
 // pickLang: ?lang= first (and remembered), then the remembered choice, then Chinese.
 function pickLang() {
@@ -141,12 +179,12 @@ function setLang(l) {
 }
 // The map view's strings (map.js).
 Object.assign(STRINGS.zh, {
-  navOverview: "总览", navMap: "地图", mapTitle: "摄像机地图", allStates: "全部状态", allOwners: "全部建设类型",
+  navMap: "地图", mapTitle: "摄像机地图", allStates: "全部状态", allOwners: "全部建设类型",
   allLifecycles: "全部建设状态", fitAll: "全部", zoomIn: "放大", zoomOut: "缩小", noCoords: (n) => `另有 ${n} 台无坐标`,
   tilesFailed: "地图瓦片无法加载，显示经纬网格", mapHint: "拖动平移，滚轮、按钮或双指缩放；点击摄像机打开其页面，点击聚合点放大。",
 });
 Object.assign(STRINGS.en, {
-  navOverview: "Overview", navMap: "Map", mapTitle: "Camera map", allStates: "All states", allOwners: "All owners",
+  navMap: "Map", mapTitle: "Camera map", allStates: "All states", allOwners: "All owners",
   allLifecycles: "All lifecycles", fitAll: "Fit", zoomIn: "Zoom in", zoomOut: "Zoom out", noCoords: (n) => `${n} more without coordinates`,
   tilesFailed: "map tiles unavailable, showing a grid of coordinates", mapHint: "Drag to pan; wheel, buttons or two fingers to zoom; click a camera to open its page, a cluster to zoom in.",
 });

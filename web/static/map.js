@@ -7,7 +7,6 @@
 // functions here use app.js's helpers (t, api's token, cameraHref) only
 // once the page runs. The map's figures are on #map-canvas's dataset
 // (points, markers, clusters, tiles...) for the browser tests.
-for (const a of document.querySelectorAll(".nav a")) if (new URL(a.href).pathname === location.pathname) a.setAttribute("aria-current", "page");
 const MAP_VIEW = /\/map\/?$/.test(location.pathname) ? (() => {
   const TILE = 256, MIN_ZOOM = 2, MAX_ZOOM = 19, CLUSTER_UNTIL = 16, CELL = 56, MAX_TILES = 400;
   const COLORS = ["#1a7f37", "#e08a00", "#c62828", "#8a96a3"]; // up, degraded, down, unknown
