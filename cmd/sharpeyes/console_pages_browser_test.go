@@ -34,7 +34,7 @@ func privateServe(t *testing.T, n int) string {
 	}
 	env := []string{"SHARPEYES_COLLECTOR_SCHEDULE=*/2 * * * * *", "SHARPEYES_COLLECTOR_PROBE_TIMEOUT=1s",
 		"SHARPEYES_COLLECTOR_FAILURE_THRESHOLD=1"}
-	base, _, _ := startServe(t, env, "--demo", fmt.Sprint(n), "--config", cfg)
+	base, _, _ := startServe(t, env, "--demo", fmt.Sprint(n), "--demo-gb", "0", "--config", cfg)
 	await(t, 60*time.Second, "a sweep to find cameras up and down", func() bool {
 		var s struct{ Up, Down int }
 		authJSON(t, http.MethodGet, base+"/api/v1/status/summary", pagesViewer, &s)
@@ -218,6 +218,36 @@ func TestConsolePagesInABrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("camera page: probe now with its steps, acknowledge and withdraw, 7-day timeline", func(t *testing.T) {
+		// The token is the operator's since the silences subtest.
+		navigate(t, b, base+"/cameras/"+url.PathEscape(cam.ID))
+		awaitJS(t, b, 20*time.Second, "the camera page with its timeline", `document.querySelector("#cam-state .card") !== null &&
+			document.querySelector("#cam-timeline svg") !== null && document.querySelector("#cam-ack").textContent.includes("尚无人确认")`)
+		if err := b.Do(10*time.Second, chromedp.Click("#probe-now")); err != nil {
+			t.Fatal(err)
+		}
+		awaitJS(t, b, 20*time.Second, "the probe's verdict and steps", `document.querySelector("#probe-result").dataset.state === "down" &&
+			document.querySelectorAll("#probe-result table.steps tr").length > 0 &&
+			document.querySelector("#probe-result").textContent.includes("不记入状态")`)
+		evalString(t, b, `String((() => { document.querySelector("#ack-comment").value = "维修队已出发"; document.querySelector("#ack button[type=submit]").click(); return true; })())`)
+		awaitJS(t, b, 20*time.Second, "the acknowledgement shown", `document.querySelector("#cam-ack").textContent.includes("crew") &&
+			document.querySelector("#cam-ack").textContent.includes("维修队已出发") && !document.querySelector("#ack-withdraw").hidden`)
+		var got struct {
+			Status struct {
+				Acknowledgement *struct{ By, Comment string }
+			}
+		}
+		authJSON(t, http.MethodGet, base+"/api/v1/cameras/"+url.PathEscape(cam.ID), pagesViewer, &got)
+		if a := got.Status.Acknowledgement; a == nil || a.By != "crew" || a.Comment != "维修队已出发" {
+			t.Fatalf("acknowledgement in the API: %+v, want crew's", a)
+		}
+		if err := b.Do(10*time.Second, chromedp.Click("#ack-withdraw")); err != nil {
+			t.Fatal(err)
+		}
+		awaitJS(t, b, 20*time.Second, "the acknowledgement withdrawn", `document.querySelector("#cam-ack").textContent.includes("尚无人确认") &&
+			document.querySelector("#ack-withdraw").hidden`)
+	})
+
 	t.Run("month page matches the SLA report, CSV and English", func(t *testing.T) {
 		navigate(t, b, base+"/#month")
 		var sla struct {
@@ -327,7 +357,9 @@ func TestConsolePagesInABrowser(t *testing.T) {
 // list and a camera say "not yet probed", not "nothing is down".
 func TestConsoleBeforeTheFirstSweep(t *testing.T) {
 	b := browsertest.Start(t)
-	base, _, _ := startServe(t, nil, "--demo", "20", "--no-collector")
+	// No GB/T 28181 devices: their channels' passive statuses are not
+	// the collector's sweep.
+	base, _, _ := startServe(t, nil, "--demo", "20", "--demo-gb", "0", "--no-collector")
 	navigate(t, b, base+"/")
 	awaitJS(t, b, 20*time.Second, "no sweep yet", `document.querySelectorAll("#summary .card").length === 7 &&
 		document.querySelector("#summary .card.time").textContent.includes("尚未巡检") &&

@@ -14,7 +14,7 @@ import (
 // The GB/T 28181 part of `serve --demo`: a handful of devices, one whose
 // keepalives stop and one with a channel OFF.
 const (
-	demoGBDevices  = 5
+	demoGBDevices  = 5 // the default of --demo-gb
 	demoGBChannels = 4
 	demoGBDomain   = "4302000000"
 	demoGBPassword = "Demo#2024"
@@ -56,7 +56,7 @@ func freeSIPAddr() (string, error) {
 
 // startDemoGB starts the demo's devices against the SIP server of cfg
 // (they retransmit until it is up). The returned func stops them.
-func startDemoGB(ctx context.Context, log *slog.Logger, cfg config.Config) (func(), error) {
+func startDemoGB(ctx context.Context, log *slog.Logger, cfg config.Config, devices int) (func(), error) {
 	g := cfg.GB28181
 	_, port, err := net.SplitHostPort(g.Listen)
 	if err != nil {
@@ -67,15 +67,28 @@ func startDemoGB(ctx context.Context, log *slog.Logger, cfg config.Config) (func
 		return nil, fmt.Errorf("demo gb28181 devices: gb28181.password is empty (per-device passwords only)")
 	}
 	f, err := fleet.StartGB(ctx, fleet.GBConfig{Platform: net.JoinHostPort("127.0.0.1", port), Domain: g.Domain,
-		PlatformID: g.ID, Password: pw, Devices: demoGBDevices, Channels: demoGBChannels,
+		PlatformID: g.ID, Password: pw, Devices: devices, Channels: demoGBChannels,
 		// The server starts after the devices: a device whose first
 		// REGISTER went unanswered tries again soon, not a minute later.
 		RetryInterval: 5 * time.Second,
-		Behaviors:     []fleet.GBBehavior{3: fleet.GBNoKeepalive, 4: fleet.GBChannelOff}, Logger: log})
+		Behaviors:     demoGBBehaviors(devices), Logger: log})
 	if err != nil {
 		return nil, fmt.Errorf("demo gb28181 devices: %w", err)
 	}
-	log.Info("demo GB/T 28181 devices registering", "devices", demoGBDevices, "channels_each", demoGBChannels,
+	log.Info("demo GB/T 28181 devices registering", "devices", devices, "channels_each", demoGBChannels,
 		"platform", net.JoinHostPort("127.0.0.1", port))
 	return func() { f.Close() }, nil
+}
+
+// demoGBBehaviors makes the fourth device stop its keepalives and the
+// fifth turn a channel OFF, when there are that many.
+func demoGBBehaviors(devices int) []fleet.GBBehavior {
+	b := make([]fleet.GBBehavior, min(devices, 5))
+	if devices > 3 {
+		b[3] = fleet.GBNoKeepalive
+	}
+	if devices > 4 {
+		b[4] = fleet.GBChannelOff
+	}
+	return b
 }

@@ -26,6 +26,7 @@ type serveFlags struct {
 	listen    string
 	inventory string
 	demo      int
+	demoGB    int
 	insecure  bool
 	noCollect bool
 }
@@ -39,6 +40,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&f.listen, "listen", "", "API address, overrides listen (default 127.0.0.1:8080)")
 	fs.StringVar(&f.inventory, "inventory", "", "import this CSV/JSON inventory at start")
 	fs.IntVar(&f.demo, "demo", 0, "also run a simulated fleet of N cameras on loopback and register it")
+	fs.IntVar(&f.demoGB, "demo-gb", demoGBDevices, "with --demo: this many simulated GB/T 28181 devices of 4 channels each (0: none)")
 	fs.BoolVar(&f.insecure, "insecure", false, "allow serving without tokens on a non-loopback address")
 	fs.BoolVar(&f.noCollect, "no-collector", false, "serve the API only (another process collects)")
 	if _, err := parseFlags(fs, args); err != nil {
@@ -48,7 +50,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if f.demo > 0 {
+	if f.demo > 0 && f.demoGB > 0 {
 		if err := demoGB28181(&cfg); err != nil {
 			return err
 		}
@@ -77,8 +79,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer closeFleet()
-	if f.demo > 0 {
-		closeGB, err := startDemoGB(ctx, log, cfg)
+	if f.demo > 0 && f.demoGB > 0 {
+		closeGB, err := startDemoGB(ctx, log, cfg, f.demoGB)
 		if err != nil {
 			return err
 		}
@@ -103,6 +105,9 @@ func (f *serveFlags) loadServe(e env) (config.Config, error) {
 	}
 	if f.demo < 0 || f.demo > fleet.MaxCameras {
 		return cfg, usageErrorf("--demo: %d is not within 0..%d", f.demo, fleet.MaxCameras)
+	}
+	if f.demoGB < 0 || f.demoGB > 1000 {
+		return cfg, usageErrorf("--demo-gb: %d is not within 0..1000", f.demoGB)
 	}
 	return cfg, nil
 }

@@ -247,7 +247,56 @@ function renderCamera(c, summary) {
     ["tags", c.tags ? Object.entries(c.tags).map(([k, v]) => k + "=" + v).join(", ") : ""],
   ];
   $("#cam-record").replaceChildren(...rows.filter((r) => r[1]).flatMap(([k, v]) => [el("dt", "", t(k)), el("dd", "", v)]));
+  renderAck(st);
 }
+// renderAck shows who acknowledged the current down or degraded episode
+// (POST cameras/{id}/ack), and offers to acknowledge or withdraw.
+function renderAck(st) {
+  const a = st.acknowledgement, open = st.state === "down" || st.state === "degraded";
+  $("#cam-ack").textContent = a ? t("ackedBy", a.by || "?", when(a.at), a.comment || "") : open ? t("notAcked") : t("nothingToAck");
+  $("#cam-ack").className = "hint " + (a ? "ok" : open ? "bad" : "");
+  $("#ack").hidden = !open;
+  $("#ack-withdraw").hidden = !a;
+}
+async function camAction(out, call, done) {
+  try {
+    const r = await call();
+    out.textContent = done(r);
+    out.className = "hint ok";
+    last = null;
+    refresh();
+  } catch (err) {
+    out.textContent = err.status === 401 || err.status === 403 ? t("operatorNeeded") : t("actionFailed", err.message);
+    out.className = "hint bad";
+  }
+}
+$("#ack").addEventListener("submit", (e) => {
+  e.preventDefault();
+  camAction($("#ack-result"), () => api("cameras/" + encodeURIComponent(CAMERA) + "/ack",
+    { method: "POST", body: JSON.stringify({ comment: $("#ack-comment").value.trim() }) }), () => t("acked"));
+});
+$("#ack-withdraw").addEventListener("click", () =>
+  camAction($("#ack-result"), () => api("cameras/" + encodeURIComponent(CAMERA) + "/ack", { method: "DELETE" }), () => t("ackWithdrawn")));
+// Probe now: the API probes the camera as the collector would and answers
+// the verdict with each step and a hint; nothing is recorded.
+$("#probe-now").addEventListener("click", async () => {
+  const out = $("#probe-result"), btn = $("#probe-now");
+  btn.disabled = true;
+  out.replaceChildren(el("p", "hint", t("probing")));
+  try {
+    const r = await api("cameras/" + encodeURIComponent(CAMERA) + "/probe?lang=" + LANG, { method: "POST" });
+    const verdict = (t("states")[r.state] || r.state) + (r.reason ? " (" + r.reason + ")" : "") + " · " + t("latency", Math.round(r.latency_ms));
+    const rows = (r.steps || []).map((s) => el("tr", s.ok ? "" : "open", el("td", "", s.name),
+      el("td", "num", s.duration_ms.toFixed(1) + " ms"), el("td", "", s.ok ? "ok" : "FAIL"), el("td", "", s.detail || "")));
+    const table = el("table", "steps", el("tbody", "", ...rows));
+    out.replaceChildren(el("p", "state " + r.state, t("probeVerdict", verdict)), table, ...(r.hint ? [el("p", "hint", r.hint)] : []));
+    out.dataset.state = r.state;
+  } catch (err) {
+    out.replaceChildren(el("p", "hint bad", err.status === 401 || err.status === 403 ? t("operatorNeeded") : t("actionFailed", err.message)));
+  } finally {
+    btn.disabled = false;
+  }
+});
 function renderAvailability(a7, a30) {
   const fig = (rep) => ((rep && rep.cameras) || []).find((x) => x.camera_id === CAMERA);
   const avCard = (label, f) => card(label, f && f.availability != null ? pct(f.availability) : "–",
@@ -256,8 +305,34 @@ function renderAvailability(a7, a30) {
   for (const e of $("#cam-state").querySelectorAll(".avail")) e.remove();
   $("#cam-state").append(avCard(t("avail7"), fig(a7)), avCard(t("avail30"), fig(a30)));
 }
+// renderTimeline draws the last 7 days as one bar: the outages recorded
+// (red) over the time without one; each day's start is marked.
+function renderTimeline(items) {
+  const end = Date.now(), start = end - 7 * 86400e3, w = 700, x = (ms) => ((ms - start) / (end - start)) * w;
+  const ns = "http://www.w3.org/2000/svg", svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", `0 0 ${w} 18`);
+  svg.setAttribute("preserveAspectRatio", "none");
+  const rect = (x0, x1, cls) => {
+    const r = document.createElementNS(ns, "rect");
+    r.setAttribute("x", x0); r.setAttribute("width", Math.max(1, x1 - x0)); r.setAttribute("y", 0); r.setAttribute("height", 18);
+    r.setAttribute("class", cls);
+    svg.append(r);
+  };
+  rect(0, w, "tl-ok");
+  let n = 0;
+  for (const o of items) {
+    const s = Math.max(start, new Date(o.start).getTime()), e = Math.min(end, o.end ? new Date(o.end).getTime() : end);
+    if (e > s) { rect(x(s), x(e), "tl-down"); n++; }
+  }
+  const days = [];
+  for (let d = 6; d >= 0; d--) days.push(el("span", "", new Date(end - d * 86400e3).toLocaleDateString(LANG === "zh" ? "zh-CN" : "en-GB", { timeZone: (tz && tz.zone) || "UTC", month: "numeric", day: "numeric" })));
+  const box = $("#cam-timeline");
+  box.dataset.outages = n;
+  box.replaceChildren(el("p", "hint", t("last7d")), svg, el("div", "tl-days", ...days));
+}
 function renderCamOutages(o) {
   const items = (o.items || []).filter((x) => x.camera_id === CAMERA).sort((a, b) => new Date(b.start) - new Date(a.start));
+  renderTimeline(items);
   const body = $("#cam-outages tbody");
   if (!items.length) return message(body, t("noOutages"), "ok");
   body.replaceChildren(...items.map((x) => el("tr", x.end ? "" : "open",

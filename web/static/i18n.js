@@ -188,3 +188,16 @@ Object.assign(STRINGS.en, {
   allLifecycles: "All lifecycles", fitAll: "Fit", zoomIn: "Zoom in", zoomOut: "Zoom out", noCoords: (n) => `${n} more without coordinates`,
   tilesFailed: "map tiles unavailable, showing a grid of coordinates", mapHint: "Drag to pan; wheel, buttons or two fingers to zoom; click a camera to open its page, a cluster to zoom in.",
 });
+// The camera page's handling panel and timeline (app.js).
+Object.assign(STRINGS.zh, {
+  handling: "处置", ackBtn: "确认处理中", ackWithdraw: "撤销确认", acked: "已确认：值班人员可见有人在处理。", ackWithdrawn: "已撤销确认。",
+  ackedBy: (by, at, c) => `${by} 于 ${at} 确认处理中${c ? "：" + c : ""}`, notAcked: "尚无人确认处理。", nothingToAck: "当前正常，无需确认。",
+  probeNow: "立即探测", probing: "探测中…", probeVerdict: (v) => `探测结果：${v}（不记入状态）`,
+  operatorNeeded: "需要运维（operator）令牌。", actionFailed: (m) => `操作失败：${m}`, last7d: "近7天（红色为离线）",
+});
+Object.assign(STRINGS.en, {
+  handling: "Handling", ackBtn: "Acknowledge", ackWithdraw: "Withdraw", acked: "Acknowledged: the duty room sees someone is on it.", ackWithdrawn: "Acknowledgement withdrawn.",
+  ackedBy: (by, at, c) => `${by} acknowledged at ${at}${c ? ": " + c : ""}`, notAcked: "Nobody has acknowledged it yet.", nothingToAck: "Nothing to acknowledge now.",
+  probeNow: "Probe now", probing: "Probing…", probeVerdict: (v) => `Probe: ${v} (not recorded)`,
+  operatorNeeded: "An operator token is needed.", actionFailed: (m) => `Failed: ${m}`, last7d: "Last 7 days (red: down)",
+});
