@@ -1,0 +1,64 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/sharpeyes/sharpeyes/internal/redistest"
+	"github.com/sharpeyes/sharpeyes/store"
+)
+
+// On a Cluster the readiness write probe writes on every master, so that a
+// master that takes no writes (dead, not yet replaced) makes it fail even
+// when the other masters, the one of {co} among them, are fine.
+func TestWriteProbeOnAClusterWritesOnEveryMaster(t *testing.T) {
+	ctx := context.Background()
+	cl := redistest.StartCluster(t)
+	rdb := cl.Client(t)
+	s := store.New(rdb)
+	if err := s.ProbeWrite(ctx); err != nil {
+		t.Fatalf("write probe of a healthy cluster: %v", err)
+	}
+	written := map[string]bool{}
+	err := rdb.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error {
+		keys, err := m.Keys(ctx, "se:*:ready:*").Result()
+		if err != nil {
+			return err
+		}
+		if len(keys) == 1 {
+			written[m.Options().Addr] = true
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(written) != 3 {
+		t.Fatalf("one readiness key on %d masters (%v), want on each of 3", len(written), written)
+	}
+
+	// Kill a master other than the one of {co}: its peers have not
+	// noticed yet (cluster-node-timeout 5 s) and serve their own slots.
+	co, err := rdb.MasterForKey(ctx, "se:{co}:x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	victim := ""
+	for _, a := range cl.Addrs {
+		if a != co.Options().Addr {
+			victim = a
+			break
+		}
+	}
+	if err := cl.Kill(victim); err != nil {
+		t.Fatal(err)
+	}
+	err = s.ProbeWrite(ctx)
+	if !errors.Is(err, store.ErrUnavailable) || !strings.Contains(err.Error(), victim) {
+		t.Fatalf("write probe with master %s dead: %v, want ErrUnavailable naming it", victim, err)
+	}
+}
