@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/redis/go-redis/v9"
@@ -24,11 +25,14 @@ func TestWriteProbeOnAClusterWritesOnEveryMaster(t *testing.T) {
 		t.Fatalf("write probe of a healthy cluster: %v", err)
 	}
 	written := map[string]bool{}
+	var mu sync.Mutex // ForEachMaster calls its func concurrently
 	err := rdb.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error {
 		keys, err := m.Keys(ctx, "se:*:ready:*").Result()
 		if err != nil {
 			return err
 		}
+		mu.Lock()
+		defer mu.Unlock()
 		if len(keys) == 1 {
 			written[m.Options().Addr] = true
 		}
