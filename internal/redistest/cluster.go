@@ -37,6 +37,9 @@ type ClusterConfig struct {
 	// answer before the others mark it failed and its replica takes over
 	// (default 5 s).
 	NodeTimeout time.Duration
+	// Args are more redis-server arguments for every node, e.g.
+	// "--cluster-require-full-coverage", "no".
+	Args []string
 }
 
 // StartCluster launches a 3-master Redis Cluster on free ports of
@@ -76,7 +79,7 @@ func startCluster(tb testing.TB, cfg ClusterConfig) (*Cluster, error) {
 	c := &Cluster{}
 	for range 3 * (1 + cfg.Replicas) {
 		s := Start(tb, Args("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-			"--cluster-node-timeout", strconv.FormatInt(timeout.Milliseconds(), 10)))
+			"--cluster-node-timeout", strconv.FormatInt(timeout.Milliseconds(), 10)), Args(cfg.Args...))
 		c.nodes = append(c.nodes, s)
 		c.Addrs = append(c.Addrs, s.Addr)
 	}

@@ -102,3 +102,25 @@ func (c *Cluster) waitReplicas(ctx context.Context, want int) error {
 		}
 	}
 }
+
+// MarkedFailed reports whether the node at addr sees the node at failed
+// flagged "fail" (its peers agreed it is down) in CLUSTER NODES.
+func MarkedFailed(ctx context.Context, addr, failed string) (bool, error) {
+	rdb := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1})
+	defer rdb.Close()
+	nodes, err := rdb.ClusterNodes(ctx).Result()
+	if err != nil {
+		return false, err
+	}
+	for _, l := range strings.Split(nodes, "\n") {
+		f := strings.Fields(l)
+		if len(f) > 2 && strings.HasPrefix(f[1], failed+"@") {
+			for _, flag := range strings.Split(f[2], ",") {
+				if flag == "fail" {
+					return true, nil
+				}
+			}
+		}
+	}
+	return false, nil
+}
