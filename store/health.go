@@ -26,14 +26,59 @@ func newWriteProbeKey() string {
 }
 
 // ProbeWrite checks that Redis takes a write: it sets this process's tiny
-// readiness key with a short TTL. It returns an error matching ErrFull when
-// Redis is out of memory and ErrUnavailable when it cannot be reached or
-// refuses writes (READONLY, MISCONF).
+// readiness key with a short TTL. On a Cluster it writes one such key on
+// every master the client routes to (se:{<tag>}:ready:<rand>, the tag
+// picked to hash into a slot that master serves), so that one master
+// taking no writes (dead and not yet replaced by its replica, or stale in
+// the client's slot map) fails it; the error names that master. It returns
+// an error matching ErrFull when Redis is out of memory and ErrUnavailable
+// when it cannot be reached or refuses writes (READONLY, MISCONF,
+// CLUSTERDOWN).
 func (s *Store) ProbeWrite(ctx context.Context) error {
+	if cc, ok := s.rdb.(*redis.ClusterClient); ok {
+		return cc.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error {
+			if err := s.probeMaster(ctx, m); err != nil {
+				return withKind(kindOf(err), fmt.Errorf("redis write probe on %s: %w", m.Options().Addr, err))
+			}
+			return nil
+		})
+	}
 	if err := s.rdb.Set(ctx, s.probeKey, "1", writeProbeTTL).Err(); err != nil {
 		return fmt.Errorf("redis write probe: %w", err)
 	}
 	return nil
+}
+
+// probeMaster writes the readiness key of one Cluster master, on a slot it
+// serves: the first slot of its first range, as it reported (CLUSTER
+// SLOTS, asked once per master and again after a MOVED answer).
+func (s *Store) probeMaster(ctx context.Context, m *redis.Client) error {
+	addr := m.Options().Addr
+	tag, ok := s.readyTags.Load(addr)
+	if !ok {
+		slots, err := m.ClusterSlots(ctx).Result()
+		if err != nil {
+			return err
+		}
+		slot := -1
+		for _, r := range slots {
+			if len(r.Nodes) > 0 && r.Nodes[0].Addr == addr {
+				slot = int(r.Start)
+				break
+			}
+		}
+		if slot < 0 {
+			return fmt.Errorf("master %s reports no slot of its own", addr)
+		}
+		tag = tagForSlot(slot)
+		s.readyTags.Store(addr, tag)
+	}
+	key := "se:{" + tag.(string) + "}:" + strings.TrimPrefix(s.probeKey, "se:{co}:")
+	err := m.Set(ctx, key, "1", writeProbeTTL).Err()
+	if err != nil && (redis.HasErrorPrefix(err, "MOVED") || redis.HasErrorPrefix(err, "ASK")) {
+		s.readyTags.Delete(addr) // resharded: ask again next time
+	}
+	return err
 }
 
 // RecentlyFull reports whether Redis refused a write of this Store with

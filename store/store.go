@@ -46,6 +46,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -93,7 +94,8 @@ type Store struct {
 	snap      snapshotCache
 	now       func() time.Time
 	eventsMax int64
-	probeKey  string // see ProbeWrite
+	probeKey  string   // see ProbeWrite
+	readyTags sync.Map // Cluster master address → hash tag of a slot it serves (ProbeWrite)
 	// policySource says how CheckEviction reads the policy.
 	policySource atomic.Int32
 	// lastFull is when Redis last refused a write with OOM (unix ns).
@@ -180,7 +182,7 @@ func Open(ctx context.Context, opts Options) (redis.UniversalClient, error) {
 	if len(u.Addrs) == 0 {
 		return nil, errors.New("redis: no url or addresses given")
 	}
-	rdb := redis.NewUniversalClient(u)
+	rdb := newClient(u)
 	pctx, cancel := context.WithTimeout(ctx, u.DialTimeout)
 	defer cancel()
 	if err := rdb.Ping(pctx).Err(); err != nil {

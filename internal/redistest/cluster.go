@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -18,12 +19,27 @@ import (
 // Cluster (StartCluster), anything else for one node (Start).
 const EnvTarget = "SHARPEYES_TEST_REDIS"
 
-// Cluster is a Redis Cluster of three masters (no replicas), each a
-// redis-server child on a free loopback port, the 16384 slots split
-// between them by `redis-cli --cluster create`.
+// Cluster is a Redis Cluster of three masters (and, from
+// StartClusterWith, replicas), each a redis-server child on a free
+// loopback port, the 16384 slots split between the masters by `redis-cli
+// --cluster create`.
 type Cluster struct {
+	// Addrs are every node's addresses, masters first.
 	Addrs []string
 	nodes []*Server
+}
+
+// ClusterConfig shapes a cluster of StartClusterWith.
+type ClusterConfig struct {
+	// Replicas per master (0: none).
+	Replicas int
+	// NodeTimeout is cluster-node-timeout: how long a master may not
+	// answer before the others mark it failed and its replica takes over
+	// (default 5 s).
+	NodeTimeout time.Duration
+	// Args are more redis-server arguments for every node, e.g.
+	// "--cluster-require-full-coverage", "no".
+	Args []string
 }
 
 // StartCluster launches a 3-master Redis Cluster on free ports of
@@ -32,7 +48,16 @@ type Cluster struct {
 // missing (run the project's test command, which installs them).
 func StartCluster(tb testing.TB) *Cluster {
 	tb.Helper()
-	c, err := startCluster(tb)
+	return StartClusterWith(tb, ClusterConfig{})
+}
+
+// StartClusterWith launches a cluster of three masters shaped by cfg (for
+// failover tests: replicas and a short node timeout), waits until every
+// node reports cluster_state:ok and every replica is in sync, and stops it
+// when the test ends.
+func StartClusterWith(tb testing.TB, cfg ClusterConfig) *Cluster {
+	tb.Helper()
+	c, err := startCluster(tb, cfg)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -42,22 +67,28 @@ func StartCluster(tb testing.TB) *Cluster {
 
 // startCluster starts the cluster; the caller owns stopping it. The nodes'
 // own Cleanup stops them at the end of tb too (a no-op after Stop).
-func startCluster(tb testing.TB) (*Cluster, error) {
+func startCluster(tb testing.TB, cfg ClusterConfig) (*Cluster, error) {
 	tb.Helper()
 	if _, err := exec.LookPath("redis-cli"); err != nil {
 		return nil, fmt.Errorf("redis-cli not found on PATH: run `make test`, which installs it: %w", err)
 	}
+	timeout := cfg.NodeTimeout
+	if timeout <= 0 {
+		timeout = 5 * time.Second
+	}
 	c := &Cluster{}
-	for range 3 {
+	for range 3 * (1 + cfg.Replicas) {
 		s := Start(tb, Args("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-			"--cluster-node-timeout", "5000"))
+			"--cluster-node-timeout", strconv.FormatInt(timeout.Milliseconds(), 10)), Args(cfg.Args...))
 		c.nodes = append(c.nodes, s)
 		c.Addrs = append(c.Addrs, s.Addr)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
+	// redis-cli makes the first three nodes masters and pairs the rest
+	// with them as replicas; Role and ReplicaOf read who is whose.
 	args := append([]string{"--cluster", "create"}, c.Addrs...)
-	args = append(args, "--cluster-replicas", "0", "--cluster-yes")
+	args = append(args, "--cluster-replicas", strconv.Itoa(cfg.Replicas), "--cluster-yes")
 	if out, err := exec.CommandContext(ctx, "redis-cli", args...).CombinedOutput(); err != nil {
 		c.Stop()
 		return nil, fmt.Errorf("redis-cli --cluster create %v: %w\n%s", c.Addrs, err, out)
@@ -65,6 +96,12 @@ func startCluster(tb testing.TB) (*Cluster, error) {
 	if err := c.waitOK(ctx); err != nil {
 		c.Stop()
 		return nil, err
+	}
+	if cfg.Replicas > 0 {
+		if err := c.waitReplicas(ctx, 3*cfg.Replicas); err != nil {
+			c.Stop()
+			return nil, err
+		}
 	}
 	return c, nil
 }
@@ -202,7 +239,7 @@ func sharedCluster(tb testing.TB) *Cluster {
 	if shared.cluster == nil {
 		// Its nodes must outlive this test: start them under a TB whose
 		// cleanups never run; Main stops them.
-		c, err := startCluster(noCleanup{tb})
+		c, err := startCluster(noCleanup{tb}, ClusterConfig{})
 		if err != nil {
 			tb.Fatal(err)
 		}
