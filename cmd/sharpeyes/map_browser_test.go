@@ -251,7 +251,7 @@ func (ts *tileServer) asked() []string {
 func TestMapDrawsTilesFromTheTileServer(t *testing.T) {
 	b := browsertest.Start(t)
 	tiles := newTileServer(t)
-	base, _, _ := startServe(t, []string{"SHARPEYES_CONSOLE_TILE_URL=" + tiles.URL + "/tiles/{z}/{x}/{y}.png"}, "--demo", "20")
+	base, _, _ := startServe(t, []string{"SHARPEYES_CONSOLE_TILE_URL=" + tiles.URL + "/tiles/{z}/{x}/{y}.png"}, "--demo", "20", "--demo-gb", "0")
 	var m mapData
 	getJSON(t, base+"/api/v1/map", &m)
 	navigate(t, b, base+"/map")
