@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sharpeyes/sharpeyes"
+	"github.com/sharpeyes/sharpeyes/gb28181"
 )
 
 // The channels of testdata/sipp/catalog_answer.xml.
@@ -200,4 +201,48 @@ func TestRestartKeepsChannelsUpUntilTheKeepaliveTimeout(t *testing.T) {
 func (p *platform) awaitEvaluations(n int64) {
 	p.t.Helper()
 	p.await("passive evaluations", func() bool { return p.srv.Evaluations() >= n })
+}
+
+// Two serve replicas on one Redis each run a SIP server and the passive
+// evaluator: one evaluates at a time (the lease holder), never both, and
+// when it stops the other takes over within the lease and keeps the
+// statuses true.
+func TestTwoReplicasEvaluateOneAtATimeAndTakeOver(t *testing.T) {
+	p := newPlatform(t)
+	// A lease of 3 × 200 ms: no loaded machine stalls a holder that long.
+	p.stop()
+	p.opts.EvalInterval = 200 * time.Millisecond
+	p.start()
+	d := device{id: nvrID, password: password}
+	p.holdDevice(d, "ON")
+	p.sipp(d, "keepalive.xml")
+	p.awaitStatus(ch1, sharpeyes.StateUp, "")
+
+	o := p.opts
+	o.Listen, o.Instance = "127.0.0.1:0", "" // its own SIP port and instance name
+	second, err := gb28181.Start(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		second.Run(ctx)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		second.Close()
+		<-done
+	})
+	first := p.srv.Evaluations()
+	p.await("five more evaluations by the first replica", func() bool { return p.srv.Evaluations() >= first+5 })
+	if n := second.Evaluations(); n != 0 {
+		t.Fatalf("the second replica evaluated %d times while the first held the lease", n)
+	}
+
+	p.stop() // the first replica ends
+	p.await("the second replica to take over", func() bool { return second.Evaluations() > 0 })
+	p.clock.Advance(timeout + time.Millisecond)
+	p.awaitStatus(ch1, sharpeyes.StateDown, sharpeyes.ReasonKeepaliveTimeout)
 }
