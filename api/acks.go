@@ -29,8 +29,9 @@ type ackBody struct {
 	Comment string `json:"comment"`
 }
 
-// errNothingToAck is the 409 of a camera that is up or never probed.
-var errNothingToAck = errors.New("the camera is neither down nor degraded: nothing to acknowledge")
+// nothingToAck is the message of the 409 of a camera that is up or never
+// probed.
+const nothingToAck = "the camera is neither down nor degraded: nothing to acknowledge"
 
 // acknowledge answers POST /cameras/:id/ack: 201 with the acknowledgement,
 // 404 for no such camera, 409 when the camera is not down or degraded.
@@ -59,11 +60,10 @@ func acknowledge(d Deps) gin.HandlerFunc {
 			return
 		}
 		if !sharpeyes.Acknowledgeable(st) {
-			Fail(c, fmt.Errorf("camera %q: %w", id, &FieldConflict{Field: "state", Message: errNothingToAck.Error()}))
+			Fail(c, fmt.Errorf("camera %q: %w", id, &FieldConflict{Field: "state", Message: nothingToAck}))
 			return
 		}
-		p, _ := PrincipalOf(c)
-		a := sharpeyes.Ack{CameraID: id, State: st.State, Since: st.Since.UTC(), By: p.Name,
+		a := sharpeyes.Ack{CameraID: id, State: st.State, Since: st.Since.UTC(), By: principalName(c),
 			At: d.Now().UTC(), Comment: b.Comment}
 		if err := d.Store.SetAck(c.Request.Context(), a); err != nil {
 			Fail(c, err)
