@@ -119,8 +119,10 @@ type PutResult struct {
 	CredentialsCleared int `json:"credentials_cleared"`
 }
 
-// PutMany upserts cameras by id in one MULTI/EXEC transaction, pipelined in
-// batches, so that it lands whole or not at all. An empty username or
+// PutMany upserts cameras by id so that they land whole or not at all:
+// the cameras of one partition in one MULTI/EXEC, those of several staged
+// per partition in bounded batches and then switched in partition by
+// partition (see importStaged). An empty username or
 // password keeps the stored one, as long as the camera keeps its host and
 // port: credentials are bound to the address they were given for (SPEC
 // "Camera record"), so a camera moved to another address without new
@@ -191,29 +193,18 @@ func (s *Store) PutMany(ctx context.Context, cams []sharpeyes.Camera) (PutResult
 		}
 	}
 	var touched []int
-	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		for pi, w := range writes {
-			if w == nil {
-				continue
-			}
+	var staged [Partitions]*stagedPart
+	for pi, w := range writes {
+		if w != nil {
 			touched = append(touched, pi)
-			k := &parts[pi]
-			for i := 0; i < len(w.del); i += batch {
-				p.HDel(ctx, k.sec, w.del[i:min(i+batch, len(w.del))]...)
-			}
-			for i := 0; i < len(w.cam); i += 2 * batch {
-				p.HSet(ctx, k.cam, w.cam[i:min(i+2*batch, len(w.cam))]...)
-			}
-			for i := 0; i < len(w.sec); i += 2 * batch {
-				p.HSet(ctx, k.sec, w.sec[i:min(i+2*batch, len(w.sec))]...)
-			}
-			for i := 0; i < len(w.relay); i += batch {
-				p.RPush(ctx, k.relay, w.relay[i:min(i+batch, len(w.relay))]...)
-			}
-			p.Set(ctx, k.ver, newToken(), 0)
+			staged[pi] = &stagedPart{cam: w.cam, sec: w.sec, relay: w.relay, del: w.del}
 		}
-		return nil
-	})
+	}
+	if len(touched) == 1 {
+		err = s.writePartition(ctx, touched[0], staged[touched[0]])
+	} else {
+		err = s.importStaged(ctx, staged)
+	}
 	if err != nil {
 		return PutResult{}, fmt.Errorf("write %d cameras: %w", len(cams), err)
 	}

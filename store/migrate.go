@@ -38,14 +38,16 @@ const (
 // it moved. Only one process migrates; others wait for it. It is safe to
 // run again after an interruption: fields already moved are kept, and the
 // old keys are deleted only once everything is copied. Every process that
-// opens the store calls it before use (cmd/sharpeyes does, at start).
+// opens the store calls it before use (cmd/sharpeyes does, at start). It
+// also finishes imports interrupted while switching in (ResumeImports).
 func (s *Store) MigrateSchema(ctx context.Context) (int, error) {
 	v, err := s.rdb.Get(ctx, keySchema).Result()
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return 0, fmt.Errorf("read key schema version: %w", err)
 	}
 	if v == schemaVersion {
-		return 0, nil
+		_, err := s.ResumeImports(ctx)
+		return 0, err
 	}
 	if v != "" {
 		return 0, fmt.Errorf("key schema version %q is newer than this sharpeyes knows (%s): upgrade sharpeyes", v, schemaVersion)
@@ -67,7 +69,8 @@ func (s *Store) MigrateSchema(ctx context.Context) (int, error) {
 		case <-time.After(200 * time.Millisecond):
 		}
 		if v, _ := s.rdb.Get(ctx, keySchema).Result(); v == schemaVersion {
-			return 0, nil
+			_, err := s.ResumeImports(ctx)
+			return 0, err
 		}
 		if time.Now().After(deadline) {
 			return 0, errors.New("key schema migration: another process holds the lock " + keyMigrateLock)
@@ -78,7 +81,8 @@ func (s *Store) MigrateSchema(ctx context.Context) (int, error) {
 	if err != nil {
 		return n, fmt.Errorf("migrate key schema (run again to resume): %w", err)
 	}
-	return n, nil
+	_, err = s.ResumeImports(ctx)
+	return n, err
 }
 
 func (s *Store) migrate(ctx context.Context) (int, error) {

@@ -136,8 +136,8 @@ type StateChange struct {
 // StateChanges returns up to limit camera state changes recorded after the
 // stream entry after, oldest first, with the StateVersion and whether the
 // stream still reaches back to after (false when entries after it may
-// have been trimmed away, so that the changes are incomplete), all read in
-// one transaction. An empty after (the stream was empty) reads from the
+// have been trimmed away, so that the changes are incomplete), the stream
+// read in one transaction. An empty after (the stream was empty) reads from the
 // start and counts as complete: the stream cannot have been trimmed by
 // more than its whole length since, which callers check with the sizes of
 // the state sets.
@@ -149,12 +149,23 @@ func (s *Store) StateChanges(ctx context.Context, after string, limit int) (chan
 	var (
 		first *redis.XMessageSliceCmd
 		msgs  *redis.XMessageSliceCmd
-		v     versionCmds
+		last  *redis.XMessageSliceCmd
 	)
 	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		first = p.XRangeN(ctx, keyEvents, "-", "+", 1)
 		msgs = p.XRangeN(ctx, keyEvents, start, "+", int64(limit))
-		v = queueStateVersion(ctx, p)
+		last = p.XRevRangeN(ctx, keyEvents, "+", "-", 1)
+		return nil
+	})
+	if err != nil {
+		return nil, StateVersion{}, false, fmt.Errorf("read state changes: %w", err)
+	}
+	// The sets' sizes are read after the stream: a change whose event is
+	// not copied yet makes them disagree with the changes, and the caller
+	// reads the sets in full.
+	v := versionCmds{last: last}
+	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		v.cards = queueStateVersion(ctx, p).cards
 		return nil
 	})
 	if err != nil {
