@@ -33,13 +33,14 @@ type SummaryReads struct {
 	// Stale are the cameras whose last probe is before the cutoff, to the
 	// millisecond (any lifecycle; deleted cameras are not in the index).
 	Stale []string
-	// States is the state version read in the same transaction: the open
+	// States is the state version, read before the index: the open
 	// outages change only with it (OpenOutageIDs).
 	States StateVersion
 }
 
 // ReadSummary returns the probe index's size, the cameras last probed
-// before cutoff and the state version, read in one transaction. A zero
+// before cutoff (over every partition, in one pipeline) and the state
+// version, read first. A zero
 // cutoff skips the stale cameras. Its cost grows with the stale cameras,
 // not with the fleet.
 func (s *Store) ReadSummary(ctx context.Context, cutoff time.Time) (SummaryReads, error) {
@@ -72,7 +73,7 @@ func (s *Store) ReadSummary(ctx context.Context, cutoff time.Time) (SummaryReads
 }
 
 // OpenOutageIDs returns the cameras with an open outage and the state
-// version read in the same transaction. Outages open and close only with a
+// version, read before them. Outages open and close only with a
 // state change (an event) or a Delete (which changes a state set's size),
 // so the ids stay valid while the version does.
 func (s *Store) OpenOutageIDs(ctx context.Context) ([]string, StateVersion, error) {
