@@ -187,21 +187,45 @@ const relayBatch = 500
 // global history keys, all partitions' entries merged in their order. A
 // partition whose lock another process holds is left to it.
 func (s *Store) relayPartitions(ctx context.Context, ps []int) error {
+	if len(ps) == 0 {
+		return nil
+	}
 	token := newToken()
 	held := make(map[int][]string)
-	for _, p := range ps {
-		k := &parts[p]
-		entries, err := relayClaimScript.Run(ctx, s.rdb, []string{k.relay, k.relayLock}, token, relayLockTTL, relayBatch).StringSlice()
+	// One round trip claims every partition, one acknowledges them.
+	run := func(sc *redis.Script, args func(p int) []any, which []int) error {
+		cmds := make([]*redis.Cmd, len(which))
+		_, err := s.rdb.Pipelined(ctx, func(pl redis.Pipeliner) error {
+			for i, p := range which {
+				k := &parts[p]
+				cmds[i] = sc.Eval(ctx, pl, []string{k.relay, k.relayLock}, args(p)...)
+			}
+			return nil
+		})
 		if err != nil && !errors.Is(err, redis.Nil) {
-			return fmt.Errorf("relay history of partition %d: %w", p, err)
+			return fmt.Errorf("relay history: %w", err)
 		}
-		if len(entries) > 0 {
-			held[p] = entries
+		for i, p := range which {
+			entries, err := cmds[i].StringSlice()
+			if err != nil && !errors.Is(err, redis.Nil) {
+				return fmt.Errorf("relay history of partition %d: %w", p, err)
+			}
+			if len(entries) > 0 {
+				held[p] = entries
+			} else {
+				delete(held, p)
+			}
 		}
+		return nil
+	}
+	if err := run(relayClaimScript, func(int) []any { return []any{token, relayLockTTL, relayBatch} }, ps); err != nil {
+		return err
 	}
 	for len(held) > 0 {
 		var all []relayed
-		for _, entries := range held {
+		which := make([]int, 0, len(held))
+		for p, entries := range held {
+			which = append(which, p)
 			for _, raw := range entries {
 				var e []string
 				if err := json.Unmarshal([]byte(raw), &e); err != nil || len(e) < 3 {
@@ -214,17 +238,12 @@ func (s *Store) relayPartitions(ctx context.Context, ps []int) error {
 		if err := s.copyRelayed(ctx, all); err != nil {
 			return fmt.Errorf("relay history: %w", err)
 		}
+		n := make(map[int]int, len(held))
 		for p, entries := range held {
-			k := &parts[p]
-			next, err := relayAckScript.Run(ctx, s.rdb, []string{k.relay, k.relayLock}, token, len(entries), relayLockTTL, relayBatch).StringSlice()
-			if err != nil && !errors.Is(err, redis.Nil) {
-				return fmt.Errorf("relay history of partition %d: %w", p, err)
-			}
-			if len(next) > 0 {
-				held[p] = next
-			} else {
-				delete(held, p)
-			}
+			n[p] = len(entries)
+		}
+		if err := run(relayAckScript, func(p int) []any { return []any{token, n[p], relayLockTTL, relayBatch} }, which); err != nil {
+			return err
 		}
 	}
 	return nil
