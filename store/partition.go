@@ -8,6 +8,7 @@ import (
 	"hash/fnv"
 	"sort"
 	"strconv"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -48,7 +49,7 @@ import (
 // between leaves them in the list: the next write to that partition (every
 // sweep writes every partition) copies them. Entries are copied at least
 // once and in order within a partition; a crash between the copy and the
-// drop copies them twice.
+// drop copies them twice, and copyRelayed records such an entry once.
 const Partitions = 64
 
 // partKeys are the keys of one partition.
@@ -252,14 +253,68 @@ func (s *Store) relayPartitions(ctx context.Context, ps []int) error {
 // relayed is one decoded relay entry.
 type relayed []string
 
-// copyRelayed writes relay entries to the global keys, in order.
+// keyRelayed remembers the relay entries of events already copied to the
+// events stream (entry id -> copy time, unix ms), so that an entry copied
+// twice (a writer died between copying and dropping it) is added once.
+const keyRelayed = "se:{st}:relayed"
+
+// An entry is re-copied by the next write to its partition once the dead
+// writer's relay lock expired (relayLockTTL): minutes at most while
+// sweeps run. The ids are kept relayedKeep, and at most relayedCap of them.
+const (
+	relayedKeep = 6 * time.Hour
+	relayedCap  = 200_000
+)
+
+// relayEventsScript appends events to the stream unless their relay entry
+// was copied before (KEYS: events, relayed; ARGV: stream max length (0 for
+// none), now ms, forget-before ms, cap, then 7 per event: entry id, type,
+// camera_id, from, to, reason, at). It returns how many it appended.
+var relayEventsScript = redis.NewScript(`
+local n = 0
+for i = 5, #ARGV, 7 do
+  if redis.call('ZADD', KEYS[2], 'NX', ARGV[2], ARGV[i]) == 1 then
+    local fields = {'type', ARGV[i+1], 'camera_id', ARGV[i+2], 'from', ARGV[i+3], 'to', ARGV[i+4], 'reason', ARGV[i+5], 'at', ARGV[i+6]}
+    if tonumber(ARGV[1]) > 0 then
+      redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(fields))
+    else
+      redis.call('XADD', KEYS[1], '*', unpack(fields))
+    end
+    n = n + 1
+  end
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[3])
+local extra = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[4])
+if extra > 0 then redis.call('ZREMRANGEBYRANK', KEYS[2], 0, extra - 1) end
+return n
+`)
+
+// relayEventsBatch is how many events one relayEventsScript call appends.
+const relayEventsBatch = 500
+
+// copyRelayed writes relay entries to the global keys, in order. Every
+// kind is idempotent, so an entry copied twice is recorded once: events
+// are deduplicated by their entry id (camera id and order) in keyRelayed,
+// outages and lifecycle changes are sorted-set members (the same entry is
+// the same member), first-known times are ZADD NX and their removal ZREM.
 func (s *Store) copyRelayed(ctx context.Context, entries []relayed) error {
+	now := time.Now()
+	head := []any{s.eventsMax, now.UnixMilli(), now.Add(-relayedKeep).UnixMilli(), relayedCap}
+	events := head
+	flush := func(p redis.Pipeliner) {
+		if len(events) > len(head) {
+			relayEventsScript.Eval(ctx, p, []string{keyEvents, keyRelayed}, events...)
+			events = append(make([]any, 0, len(head)+7*relayEventsBatch), head...)
+		}
+	}
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for _, e := range entries {
 			switch {
 			case e[0] == "e" && len(e) == 8:
-				p.XAdd(ctx, &redis.XAddArgs{Stream: keyEvents, MaxLen: s.eventsMax, Approx: true,
-					Values: []any{"type", e[2], "camera_id", e[3], "from", e[4], "to", e[5], "reason", e[6], "at", e[7]}})
+				events = append(events, e[3]+"|"+e[1], e[2], e[3], e[4], e[5], e[6], e[7])
+				if len(events) >= len(head)+7*relayEventsBatch {
+					flush(p)
+				}
 			case e[0] == "o" && len(e) == 4:
 				p.ZAdd(ctx, keyOutages, redis.Z{Score: parseScore(e[2]), Member: e[3]})
 			case e[0] == "l" && len(e) == 4:
@@ -270,6 +325,7 @@ func (s *Store) copyRelayed(ctx context.Context, entries []relayed) error {
 				p.ZRem(ctx, keyKnown, e[2])
 			}
 		}
+		flush(p)
 		return nil
 	})
 	return err
