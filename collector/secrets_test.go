@@ -8,6 +8,7 @@ import (
 	"github.com/sharpeyes/sharpeyes"
 	"github.com/sharpeyes/sharpeyes/collector"
 	"github.com/sharpeyes/sharpeyes/fleet"
+	"github.com/sharpeyes/sharpeyes/store"
 )
 
 // Cameras are probed with their stored credentials, right or wrong, and
@@ -43,7 +44,7 @@ func TestCredentialsAreUsedAndNeverLeak(t *testing.T) {
 	}
 	ctx := context.Background()
 	var written strings.Builder
-	for _, key := range []string{"se:{st}:status", "se:{st}:sweep"} {
+	for _, key := range append(store.AllPartitionKeys("status"), "se:{st}:sweep") {
 		for k, v := range r.redis.Client().HGetAll(ctx, key).Val() {
 			written.WriteString(k + "=" + v + "\n")
 		}

@@ -36,13 +36,13 @@ func start(t *testing.T) (*embedded.Server, *redis.Client) {
 func TestEmbeddedServerRefusesUnauthenticatedClients(t *testing.T) {
 	s, authed := start(t)
 	ctx := context.Background()
-	if err := authed.HSet(ctx, "se:{inv}:sec", "cam-1", `{"password":"pw"}`).Err(); err != nil {
+	if err := authed.HSet(ctx, store.PartitionKey("cam-1", "sec"), "cam-1", `{"password":"pw"}`).Err(); err != nil {
 		t.Fatalf("authenticated write: %v", err)
 	}
 	for _, pw := range []string{"", "guess"} {
 		c := redis.NewClient(&redis.Options{Addr: s.Addr(), Password: pw, MaxRetries: -1})
 		err := c.Ping(ctx).Err()
-		_, herr := c.HGet(ctx, "se:{inv}:sec", "cam-1").Result()
+		_, herr := c.HGet(ctx, store.PartitionKey("cam-1", "sec"), "cam-1").Result()
 		c.Close()
 		if err == nil || herr == nil {
 			t.Fatalf("password %q: PING %v, HGET %v; want both refused", pw, err, herr)

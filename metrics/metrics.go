@@ -117,6 +117,17 @@ func New(counts func(ctx context.Context) ([]StateCount, error)) *Metrics {
 // Handler serves.
 func (m *Metrics) WatchRedis(ping func(ctx context.Context) error) { m.redis.ping = ping }
 
+// InventoryLoads exports loads (called at each scrape) as
+// sharpeyes_inventory_partition_loads_total: the inventory partitions this
+// process has read from Redis. One edit costs a replica one partition;
+// a steady count means its cached inventory is current. Call it once.
+func (m *Metrics) InventoryLoads(loads func() int64) {
+	m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "sharpeyes_inventory_partition_loads_total",
+		Help: "Inventory partitions this process read from Redis (an edit costs one; the rest is cached).",
+	}, func() float64 { return float64(loads()) }))
+}
+
 // Handler serves the registry in the Prometheus text format.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})

@@ -45,6 +45,7 @@ func TestMetricsExposeWhatWasObserved(t *testing.T) {
 	m.ObserveProbe("rtsp", "timeout", 2*time.Second)
 	m.ObserveProbe("rtsp", "rtsp_401", 30*time.Millisecond)
 	m.RedisError()
+	m.InventoryLoads(func() int64 { return 64 })
 
 	gin.SetMode(gin.TestMode)
 	r := gin.New()
@@ -58,6 +59,7 @@ func TestMetricsExposeWhatWasObserved(t *testing.T) {
 	}
 	for _, want := range []string{
 		`sharpeyes_cameras{lifecycle="active",region="荷塘区",state="down"} 7`,
+		`sharpeyes_inventory_partition_loads_total 64`,
 		`sharpeyes_sweep_duration_seconds_count{group="default"} 1`,
 		`sharpeyes_sweep_probes{group="default",state="down"} 10`,
 		`sharpeyes_probe_duration_seconds_count{kind="rtsp"} 1`,

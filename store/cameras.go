@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -17,7 +18,7 @@ import (
 // Camera returns one camera, without its credentials, or ErrNotFound.
 func (s *Store) Camera(ctx context.Context, id string) (sharpeyes.Camera, error) {
 	var c sharpeyes.Camera
-	raw, err := s.rdb.HGet(ctx, keyCameras, id).Result()
+	raw, err := s.rdb.HGet(ctx, parts[partitionOf(id)].cam, id).Result()
 	if errors.Is(err, redis.Nil) {
 		return c, fmt.Errorf("camera %q: %w", id, ErrNotFound)
 	}
@@ -34,7 +35,7 @@ func (s *Store) Camera(ctx context.Context, id string) (sharpeyes.Camera, error)
 // left out). Only the collector calls this: the API never does.
 func (s *Store) Credentials(ctx context.Context, ids []string) (map[string]sharpeyes.Credentials, error) {
 	out := make(map[string]sharpeyes.Credentials)
-	err := s.hmgetBatches(ctx, keySecrets, ids, func(id, raw string) error {
+	err := s.hmgetBatches(ctx, secKey, ids, func(id, raw string) error {
 		var c sharpeyes.Credentials
 		if err := json.Unmarshal([]byte(raw), &c); err != nil {
 			return fmt.Errorf("decode credentials of %q: %w", id, err)
@@ -48,7 +49,7 @@ func (s *Store) Credentials(ctx context.Context, ids []string) (map[string]sharp
 // Existing returns which of ids are already in the inventory.
 func (s *Store) Existing(ctx context.Context, ids []string) (map[string]bool, error) {
 	out := make(map[string]bool)
-	err := s.hmgetBatches(ctx, keyCameras, ids, func(id, _ string) error {
+	err := s.hmgetBatches(ctx, camKey, ids, func(id, _ string) error {
 		out[id] = true
 		return nil
 	})
@@ -57,9 +58,10 @@ func (s *Store) Existing(ctx context.Context, ids []string) (map[string]bool, er
 
 // createScript adds one camera if its id is free, with its credentials
 // (or none: secrets of an earlier camera of that id never carry over) and
-// its lifecycle change, atomically. KEYS: cameras, secrets, lifecycle,
-// version; ARGV: id, camera JSON, credentials JSON or "", lifecycle change,
-// its score, version token. It returns 0 when the id is taken.
+// its lifecycle change (a relay entry), atomically. KEYS: the partition's
+// cameras, secrets, relay list, version; ARGV: id, camera JSON,
+// credentials JSON or "", relay entry, version token. It returns 0 when
+// the id is taken.
 var createScript = redis.NewScript(`
 if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
 if ARGV[3] ~= '' then
@@ -67,8 +69,8 @@ if ARGV[3] ~= '' then
 else
   redis.call('HDEL', KEYS[2], ARGV[1])
 end
-redis.call('ZADD', KEYS[3], ARGV[5], ARGV[4])
-redis.call('SET', KEYS[4], ARGV[6])
+redis.call('RPUSH', KEYS[3], ARGV[4])
+redis.call('SET', KEYS[4], ARGV[5])
 return 1
 `)
 
@@ -85,13 +87,18 @@ func (s *Store) Create(ctx context.Context, c sharpeyes.Camera) error {
 	}
 	now := s.now().UTC()
 	change := encodeLifecycleChange(sharpeyes.LifecycleChange{CameraID: c.ID, To: c.Lifecycle, At: now})
-	n, err := createScript.Run(ctx, s.rdb, []string{keyCameras, keySecrets, keyLifecycle, keyVersion},
-		c.ID, raw, sec, change, now.UnixMilli(), newToken()).Int()
+	pi := partitionOf(c.ID)
+	k := &parts[pi]
+	n, err := createScript.Run(ctx, s.rdb, []string{k.cam, k.sec, k.relay, k.ver},
+		c.ID, raw, sec, lifecycleEntry(change, now, 0), newToken()).Int()
 	if err != nil {
 		return fmt.Errorf("create camera %q: %w", c.ID, err)
 	}
 	if n == 0 {
 		return fmt.Errorf("camera %q: %w", c.ID, ErrExists)
+	}
+	if err := s.afterInventoryWrite(ctx, []int{pi}); err != nil {
+		return fmt.Errorf("create camera %q: %w", c.ID, err)
 	}
 	return nil
 }
@@ -112,8 +119,10 @@ type PutResult struct {
 	CredentialsCleared int `json:"credentials_cleared"`
 }
 
-// PutMany upserts cameras by id in one MULTI/EXEC transaction, pipelined in
-// batches, so that it lands whole or not at all. An empty username or
+// PutMany upserts cameras by id so that they land whole or not at all:
+// the cameras of one partition in one MULTI/EXEC, those of several staged
+// per partition in bounded batches and then switched in partition by
+// partition (see importStaged). An empty username or
 // password keeps the stored one, as long as the camera keeps its host and
 // port: credentials are bound to the address they were given for (SPEC
 // "Camera record"), so a camera moved to another address without new
@@ -142,58 +151,82 @@ func (s *Store) PutMany(ctx context.Context, cams []sharpeyes.Camera) (PutResult
 		return res, err
 	}
 	now := s.now().UTC()
-	var changes []redis.Z
-	camArgs := make([]any, 0, 2*batch)
-	secArgs := make([]any, 0, 2*batch)
-	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		for i, c := range cams {
-			old, existed := prev[c.ID]
-			moved := existed && (old.Host != c.Host || old.Port != c.Port)
-			if existed {
-				res.Updated++
-			} else {
-				res.Created++
-			}
-			if !existed || old.Lifecycle != c.Lifecycle {
-				changes = append(changes, redis.Z{Score: float64(now.UnixMilli()),
-					Member: encodeLifecycleChange(sharpeyes.LifecycleChange{CameraID: c.ID, From: old.Lifecycle, To: c.Lifecycle, At: now})})
-			}
-			if _, had := creds[c.ID]; had && moved && c.Secret.Empty() {
-				p.HDel(ctx, keySecrets, c.ID)
-				res.CredentialsCleared++
-			}
-			raw, err := json.Marshal(c)
-			if err != nil {
-				return fmt.Errorf("encode camera %q: %w", c.ID, err)
-			}
-			camArgs = append(camArgs, c.ID, raw)
-			if !c.Secret.Empty() {
-				cred := c.Secret
-				if !moved {
-					cred = mergeCredentials(creds[c.ID], c.Secret)
-				}
-				sraw, _ := json.Marshal(cred)
-				secArgs = append(secArgs, c.ID, sraw)
-			}
-			if len(camArgs) >= 2*batch || i == len(cams)-1 {
-				p.HSet(ctx, keyCameras, camArgs...)
-				camArgs = camArgs[:0:0]
-			}
-			if len(secArgs) >= 2*batch || (i == len(cams)-1 && len(secArgs) > 0) {
-				p.HSet(ctx, keySecrets, secArgs...)
-				secArgs = secArgs[:0:0]
-			}
+	type partWrite struct {
+		cam, sec, relay []any
+		del             []string
+	}
+	var writes [Partitions]*partWrite
+	for ci, c := range cams {
+		pi := partitionOf(c.ID)
+		w := writes[pi]
+		if w == nil {
+			w = &partWrite{}
+			writes[pi] = w
 		}
-		for i := 0; i < len(changes); i += batch {
-			p.ZAdd(ctx, keyLifecycle, changes[i:min(i+batch, len(changes))]...)
+		old, existed := prev[c.ID]
+		moved := existed && (old.Host != c.Host || old.Port != c.Port)
+		if existed {
+			res.Updated++
+		} else {
+			res.Created++
 		}
-		p.Set(ctx, keyVersion, newToken(), 0)
-		return nil
-	})
+		if !existed || old.Lifecycle != c.Lifecycle {
+			w.relay = append(w.relay, lifecycleEntry(encodeLifecycleChange(sharpeyes.LifecycleChange{
+				CameraID: c.ID, From: old.Lifecycle, To: c.Lifecycle, At: now}), now, ci))
+		}
+		if _, had := creds[c.ID]; had && moved && c.Secret.Empty() {
+			w.del = append(w.del, c.ID)
+			res.CredentialsCleared++
+		}
+		raw, err := json.Marshal(c)
+		if err != nil {
+			return PutResult{}, fmt.Errorf("encode camera %q: %w", c.ID, err)
+		}
+		w.cam = append(w.cam, c.ID, raw)
+		if !c.Secret.Empty() {
+			cred := c.Secret
+			if !moved {
+				cred = mergeCredentials(creds[c.ID], c.Secret)
+			}
+			sraw, _ := json.Marshal(cred)
+			w.sec = append(w.sec, c.ID, sraw)
+		}
+	}
+	var touched []int
+	var staged [Partitions]*stagedPart
+	for pi, w := range writes {
+		if w != nil {
+			touched = append(touched, pi)
+			staged[pi] = &stagedPart{cam: w.cam, sec: w.sec, relay: w.relay, del: w.del}
+		}
+	}
+	if len(touched) == 1 {
+		err = s.writePartition(ctx, touched[0], staged[touched[0]])
+	} else {
+		err = s.importStaged(ctx, staged)
+	}
 	if err != nil {
 		return PutResult{}, fmt.Errorf("write %d cameras: %w", len(cams), err)
 	}
+	if err := s.afterInventoryWrite(ctx, touched); err != nil {
+		return res, fmt.Errorf("write %d cameras: %w", len(cams), err)
+	}
 	return res, nil
+}
+
+// afterInventoryWrite replaces the global inventory version, after the
+// partitions' own, and copies the partitions' lifecycle changes to the
+// global history.
+func (s *Store) afterInventoryWrite(ctx context.Context, ps []int) error {
+	if err := s.rdb.Set(ctx, keyVersion, newToken(), 0).Err(); err != nil {
+		return err
+	}
+	return s.relayPartitions(ctx, ps)
+}
+
+// lifecycleEntry is the relay entry of an encoded lifecycle change.
+func lifecycleEntry(change string, at time.Time, i int) string {
+	return relayEntry("l", relayOrder(time.Now().UnixNano(), i), strconv.FormatInt(at.UnixMilli(), 10), change)
 }
 
 func mergeCredentials(old, upd sharpeyes.Credentials) sharpeyes.Credentials {
@@ -207,33 +240,34 @@ func mergeCredentials(old, upd sharpeyes.Credentials) sharpeyes.Credentials {
 }
 
 // deleteScript removes one camera and its credentials and records the end
-// of its lifecycle, atomically. KEYS: cameras, secrets, lifecycle, version;
-// ARGV: id, lifecycle change, its score, version token. It returns 0 when
-// the camera is absent.
+// of its lifecycle, atomically. KEYS: the partition's cameras, secrets,
+// relay list, version; ARGV: id, relay entry of the lifecycle change,
+// version token. It returns 0 when the camera is absent.
 var deleteScript = redis.NewScript(`
 if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('HDEL', KEYS[2], ARGV[1])
-redis.call('ZADD', KEYS[3], ARGV[3], ARGV[2])
-redis.call('SET', KEYS[4], ARGV[4])
+redis.call('RPUSH', KEYS[3], ARGV[2])
+redis.call('SET', KEYS[4], ARGV[3])
 return 1
 `)
 
 // forgetStatusScript drops a deleted camera's live status and, when its
 // open outage is still the one read (ARGV[2], "" for none), closes it with
-// the outage ARGV[3] scored ARGV[4]. KEYS: status, the three state sets,
-// open outages, closed outages, first-known times, probe index. It returns 0 when the
-// open outage changed in between.
+// the relay entry ARGV[3]; its first-known time goes with the relay entry
+// ARGV[4]. KEYS: the partition's status, three state sets, open outages,
+// relay list, probe index. It returns 0 when the open outage changed in
+// between.
 var forgetStatusScript = redis.NewScript(`
 local cur = redis.call('HGET', KEYS[5], ARGV[1]) or ''
 if cur ~= ARGV[2] then return 0 end
 if cur ~= '' then
   redis.call('HDEL', KEYS[5], ARGV[1])
-  redis.call('ZADD', KEYS[6], ARGV[4], ARGV[3])
+  redis.call('RPUSH', KEYS[6], ARGV[3])
 end
 redis.call('HDEL', KEYS[1], ARGV[1])
 for k = 2, 4 do redis.call('SREM', KEYS[k], ARGV[1]) end
+redis.call('RPUSH', KEYS[6], ARGV[4])
 redis.call('ZREM', KEYS[7], ARGV[1])
-redis.call('ZREM', KEYS[8], ARGV[1])
 return 1
 `)
 
@@ -252,8 +286,10 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 	}
 	now := s.now().UTC()
 	change := encodeLifecycleChange(sharpeyes.LifecycleChange{CameraID: id, From: prev.Lifecycle, At: now})
-	n, err := deleteScript.Run(ctx, s.rdb, []string{keyCameras, keySecrets, keyLifecycle, keyVersion},
-		id, change, now.UnixMilli(), newToken()).Int()
+	pi := partitionOf(id)
+	k := &parts[pi]
+	n, err := deleteScript.Run(ctx, s.rdb, []string{k.cam, k.sec, k.relay, k.ver},
+		id, lifecycleEntry(change, now, 0), newToken()).Int()
 	if err != nil {
 		return fmt.Errorf("delete camera %q: %w", id, err)
 	}
@@ -263,6 +299,9 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 	if err := s.forgetStatus(ctx, id, now); err != nil {
 		return fmt.Errorf("delete status of %q: %w", id, err)
 	}
+	if err := s.afterInventoryWrite(ctx, []int{pi}); err != nil {
+		return fmt.Errorf("delete camera %q: %w", id, err)
+	}
 	return nil
 }
 
@@ -270,9 +309,10 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 // outage at end; a collector writing the camera's status at that moment
 // makes it read the outage again.
 func (s *Store) forgetStatus(ctx context.Context, id string, end time.Time) error {
-	keys := []string{keyStatus, keyState("up"), keyState("degraded"), keyState("down"), keyOpen, keyOutages, keyKnown, keyProbed}
+	k := &parts[partitionOf(id)]
+	keys := []string{k.status, k.state[0], k.state[1], k.state[2], k.open, k.relay, k.probed}
 	for attempt := 0; attempt < 5; attempt++ {
-		raw, err := s.rdb.HGet(ctx, keyOpen, id).Result()
+		raw, err := s.rdb.HGet(ctx, k.open, id).Result()
 		if err != nil && !errors.Is(err, redis.Nil) {
 			return err
 		}
@@ -287,7 +327,9 @@ func (s *Store) forgetStatus(ctx context.Context, id string, end time.Time) erro
 				return fmt.Errorf("encode outage: %w", err)
 			}
 		}
-		n, err := forgetStatusScript.Run(ctx, s.rdb, keys, id, raw, closed, end.UnixMilli()).Int()
+		n, err := forgetStatusScript.Run(ctx, s.rdb, keys, id, raw,
+			relayEntry("o", relayOrder(time.Now().UnixNano(), 0), strconv.FormatInt(end.UnixMilli(), 10), string(closed)),
+			relayEntry("K", relayOrder(time.Now().UnixNano(), 1), id)).Int()
 		if err != nil {
 			return err
 		}
@@ -296,37 +338,6 @@ func (s *Store) forgetStatus(ctx context.Context, id string, end time.Time) erro
 		}
 	}
 	return errors.New("its open outage kept changing")
-}
-
-// hmgetBatches calls fn for every id of ids present in the hash key, reading
-// in pipelined HMGET batches.
-func (s *Store) hmgetBatches(ctx context.Context, key string, ids []string, fn func(id, raw string) error) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	var cmds []*redis.SliceCmd
-	var chunks [][]string
-	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for i := 0; i < len(ids); i += batch {
-			chunk := ids[i:min(i+batch, len(ids))]
-			chunks = append(chunks, chunk)
-			cmds = append(cmds, p.HMGet(ctx, key, chunk...))
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("read %s: %w", key, err)
-	}
-	for ci, cmd := range cmds {
-		for i, v := range cmd.Val() {
-			if raw, ok := v.(string); ok {
-				if err := fn(chunks[ci][i], raw); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	return nil
 }
 
 func newToken() string {

@@ -121,7 +121,7 @@ func (s *Store) GBSignallingLost(ctx context.Context) (map[string]string, error)
 // credentials.
 func (s *Store) CamerasByID(ctx context.Context, ids []string) (map[string]sharpeyes.Camera, error) {
 	out := make(map[string]sharpeyes.Camera, len(ids))
-	err := s.hmgetBatches(ctx, keyCameras, ids, func(id, raw string) error {
+	err := s.hmgetBatches(ctx, camKey, ids, func(id, raw string) error {
 		var c sharpeyes.Camera
 		if err := json.Unmarshal([]byte(raw), &c); err != nil {
 			return fmt.Errorf("decode camera %q: %w", id, err)

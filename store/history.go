@@ -73,17 +73,25 @@ func decodeEvent(m redis.XMessage) (sharpeyes.Event, bool) {
 // OpenOutages returns the outages still open (cameras down now), oldest
 // first, or an error when Redis fails or a record does not decode.
 func (s *Store) OpenOutages(ctx context.Context) ([]sharpeyes.Outage, error) {
-	m, err := s.rdb.HGetAll(ctx, keyOpen).Result()
+	var cmds [Partitions]*redis.MapStringStringCmd
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i := range parts {
+			cmds[i] = p.HGetAll(ctx, parts[i].open)
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("read open outages: %w", err)
 	}
-	out := make([]sharpeyes.Outage, 0, len(m))
-	for id, raw := range m {
-		var o sharpeyes.Outage
-		if err := json.Unmarshal([]byte(raw), &o); err != nil {
-			return nil, fmt.Errorf("decode open outage of %q: %w", id, err)
+	var out []sharpeyes.Outage
+	for _, cmd := range cmds {
+		for id, raw := range cmd.Val() {
+			var o sharpeyes.Outage
+			if err := json.Unmarshal([]byte(raw), &o); err != nil {
+				return nil, fmt.Errorf("decode open outage of %q: %w", id, err)
+			}
+			out = append(out, o)
 		}
-		out = append(out, o)
 	}
 	sortOutages(out)
 	return out, nil
@@ -139,7 +147,7 @@ func (s *Store) RecordOutages(ctx context.Context, outages []sharpeyes.Outage) e
 					return fmt.Errorf("encode outage of %q: %w", o.CameraID, err)
 				}
 				if o.End == nil {
-					p.HSet(ctx, keyOpen, o.CameraID, raw)
+					p.HSet(ctx, parts[partitionOf(o.CameraID)].open, o.CameraID, raw)
 					continue
 				}
 				p.ZAdd(ctx, keyOutages, redis.Z{Score: float64(o.End.UnixMilli()), Member: raw})

@@ -24,7 +24,7 @@ type stored struct {
 // exists.
 func (s *Store) storedOf(ctx context.Context, ids []string) (map[string]stored, error) {
 	out := make(map[string]stored, len(ids))
-	err := s.hmgetBatches(ctx, keyCameras, ids, func(id, raw string) error {
+	err := s.hmgetBatches(ctx, camKey, ids, func(id, raw string) error {
 		var c stored
 		if err := json.Unmarshal([]byte(raw), &c); err != nil {
 			return fmt.Errorf("decode camera %q: %w", id, err)

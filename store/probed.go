@@ -15,17 +15,15 @@ import (
 // The probe index keeps what the status summary needs to count stale and
 // never-probed cameras without reading every status:
 //
-//	se:{st}:probed        ZSET   camera id -> last probe (unix ms), for every
-//	                             camera whose status has a probe time
+//	se:{pNN}:probed       ZSET   camera id -> last probe (unix ms), for every
+//	                             camera of the partition whose status has a
+//	                             probe time
 //	se:{st}:probed:built  STRING set once the index was built from the
 //	                             statuses written before it existed
 //
 // The status script keeps it (one ZADD per write) and Delete removes the
-// camera from it, both in the {st} slot with the statuses.
-const (
-	keyProbed      = "se:{st}:probed"
-	keyProbedBuilt = "se:{st}:probed:built"
-)
+// camera from it, both in the partition's slot with the statuses.
+const keyProbedBuilt = "se:{st}:probed:built"
 
 // SummaryReads is what one status summary reads from the probe index and
 // the open outages, in one round trip.
@@ -35,60 +33,70 @@ type SummaryReads struct {
 	// Stale are the cameras whose last probe is before the cutoff, to the
 	// millisecond (any lifecycle; deleted cameras are not in the index).
 	Stale []string
-	// States is the state version read in the same transaction: the open
+	// States is the state version, read before the index: the open
 	// outages change only with it (OpenOutageIDs).
 	States StateVersion
 }
 
 // ReadSummary returns the probe index's size, the cameras last probed
-// before cutoff and the state version, read in one transaction. A zero
+// before cutoff (over every partition, in one pipeline) and the state
+// version, read first. A zero
 // cutoff skips the stale cameras. Its cost grows with the stale cameras,
 // not with the fleet.
 func (s *Store) ReadSummary(ctx context.Context, cutoff time.Time) (SummaryReads, error) {
-	var card *redis.IntCmd
-	var stale *redis.StringSliceCmd
-	var ver versionCmds
-	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		card = p.ZCard(ctx, keyProbed)
-		if !cutoff.IsZero() {
-			stale = p.ZRangeByScore(ctx, keyProbed, &redis.ZRangeBy{Min: "-inf", Max: "(" + strconv.FormatInt(cutoff.UnixMilli(), 10)})
+	ver, err := s.StateVersion(ctx)
+	if err != nil {
+		return SummaryReads{}, fmt.Errorf("read summary: %w", err)
+	}
+	var card [Partitions]*redis.IntCmd
+	var stale [Partitions]*redis.StringSliceCmd
+	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i := range parts {
+			card[i] = p.ZCard(ctx, parts[i].probed)
+			if !cutoff.IsZero() {
+				stale[i] = p.ZRangeByScore(ctx, parts[i].probed, &redis.ZRangeBy{Min: "-inf", Max: "(" + strconv.FormatInt(cutoff.UnixMilli(), 10)})
+			}
 		}
-		ver = queueStateVersion(ctx, p)
 		return nil
 	})
 	if err != nil {
 		return SummaryReads{}, fmt.Errorf("read summary: %w", err)
 	}
-	out := SummaryReads{Probed: card.Val(), States: ver.version()}
-	if stale != nil {
-		out.Stale = stale.Val()
+	out := SummaryReads{States: ver}
+	for i := range parts {
+		out.Probed += card[i].Val()
+		if stale[i] != nil {
+			out.Stale = append(out.Stale, stale[i].Val()...)
+		}
 	}
 	return out, nil
 }
 
 // OpenOutageIDs returns the cameras with an open outage and the state
-// version read in the same transaction. Outages open and close only with a
+// version, read before them. Outages open and close only with a
 // state change (an event) or a Delete (which changes a state set's size),
 // so the ids stay valid while the version does.
 func (s *Store) OpenOutageIDs(ctx context.Context) ([]string, StateVersion, error) {
-	var ids *redis.StringSliceCmd
-	var ver versionCmds
-	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		ids = p.HKeys(ctx, keyOpen)
-		ver = queueStateVersion(ctx, p)
-		return nil
+	ver, err := s.StateVersion(ctx)
+	if err != nil {
+		return nil, StateVersion{}, fmt.Errorf("read open outages: %w", err)
+	}
+	ids, err := s.fanOutStrings(ctx, func(p redis.Pipeliner, k *partKeys) *redis.StringSliceCmd {
+		return p.HKeys(ctx, k.open)
 	})
 	if err != nil {
 		return nil, StateVersion{}, fmt.Errorf("read open outages: %w", err)
 	}
-	return ids.Val(), ver.version(), nil
+	return ids, ver, nil
 }
 
 // ProbedIDs returns every camera with a probe time (the whole index: a
 // report reads it again only when the index's size or the inventory
 // changed).
 func (s *Store) ProbedIDs(ctx context.Context) ([]string, error) {
-	ids, err := s.rdb.ZRange(ctx, keyProbed, 0, -1).Result()
+	ids, err := s.fanOutStrings(ctx, func(p redis.Pipeliner, k *partKeys) *redis.StringSliceCmd {
+		return p.ZRange(ctx, k.probed, 0, -1)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("read probed cameras: %w", err)
 	}
@@ -120,9 +128,21 @@ func (s *Store) BuildProbeIndex(ctx context.Context) error {
 	if n == 1 {
 		return nil
 	}
+	for pi := range parts {
+		if err := s.buildProbeIndex(ctx, &parts[pi]); err != nil {
+			return err
+		}
+	}
+	if err := s.rdb.Set(ctx, keyProbedBuilt, "1", 0).Err(); err != nil {
+		return fmt.Errorf("build probe index: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) buildProbeIndex(ctx context.Context, k *partKeys) error {
 	var cursor uint64
 	for {
-		kv, next, err := s.rdb.HScan(ctx, keyStatus, cursor, "", batch).Result()
+		kv, next, err := s.rdb.HScan(ctx, k.status, cursor, "", batch).Result()
 		if err != nil {
 			return fmt.Errorf("build probe index: %w", err)
 		}
@@ -137,16 +157,32 @@ func (s *Store) BuildProbeIndex(ctx context.Context) error {
 			}
 		}
 		if len(args) > 0 {
-			if err := backfillScript.Run(ctx, s.rdb, []string{keyStatus, keyProbed}, args...).Err(); err != nil {
+			if err := backfillScript.Run(ctx, s.rdb, []string{k.status, k.probed}, args...).Err(); err != nil {
 				return fmt.Errorf("build probe index: %w", err)
 			}
 		}
 		if cursor = next; cursor == 0 {
-			break
+			return nil
 		}
 	}
-	if err := s.rdb.Set(ctx, keyProbedBuilt, "1", 0).Err(); err != nil {
-		return fmt.Errorf("build probe index: %w", err)
+}
+
+// fanOutStrings runs one read per partition in a pipeline and joins the
+// replies.
+func (s *Store) fanOutStrings(ctx context.Context, read func(redis.Pipeliner, *partKeys) *redis.StringSliceCmd) ([]string, error) {
+	var cmds [Partitions]*redis.StringSliceCmd
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i := range parts {
+			cmds[i] = read(p, &parts[i])
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	var out []string
+	for _, c := range cmds {
+		out = append(out, c.Val()...)
+	}
+	return out, nil
 }

@@ -6,7 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/sharpeyes/sharpeyes"
+	"github.com/sharpeyes/sharpeyes/store"
 )
 
 func TestProbeIndexFollowsStatusWritesAndDeletes(t *testing.T) {
@@ -64,8 +66,10 @@ func TestBuildProbeIndexTakesOlderStatusesOnce(t *testing.T) {
 	s := newStore(t)
 	mustApply(t, s, change("a", sharpeyes.Unknown(), sharpeyes.StateUp, "", t0),
 		change("b", sharpeyes.Unknown(), sharpeyes.StateUp, "", t0.Add(-time.Hour)))
-	if err := s.Client().Del(ctx, "se:{st}:probed").Err(); err != nil { // written before the index
-		t.Fatal(err)
+	for _, k := range store.AllPartitionKeys("probed") { // written before the index
+		if err := s.Client().Del(ctx, k).Err(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := s.BuildProbeIndex(ctx); err != nil {
 		t.Fatal(err)
@@ -77,13 +81,13 @@ func TestBuildProbeIndexTakesOlderStatusesOnce(t *testing.T) {
 	if got.Probed != 2 || !slices.Equal(got.Stale, []string{"b"}) {
 		t.Fatalf("probed %d stale %v, want 2 and [b]", got.Probed, got.Stale)
 	}
-	if err := s.Client().ZRem(ctx, "se:{st}:probed", "a").Err(); err != nil {
+	if err := s.Client().ZRem(ctx, store.PartitionKey("a", "probed"), "a").Err(); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.BuildProbeIndex(ctx); err != nil { // built: does not scan again
 		t.Fatal(err)
 	}
-	if n, _ := s.Client().ZCard(ctx, "se:{st}:probed").Result(); n != 1 {
+	if n := sumOver(t, store.AllPartitionKeys("probed"), func(k string) *redis.IntCmd { return s.Client().ZCard(ctx, k) }); n != 1 {
 		t.Fatalf("index has %d cameras after a second build, want 1 (built once)", n)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unique"
 
 	"github.com/redis/go-redis/v9"
@@ -69,14 +70,31 @@ func (sn *Snapshot) Get(id string) (*sharpeyes.Camera, bool) {
 // snapshotCache keeps the last loaded snapshot. Reading 100,000 cameras
 // takes a few hundred milliseconds, but checking whether the inventory
 // changed is one GET, so lists and reports filter in memory and reload only
-// after a write (by any replica).
+// after a write (by any replica), and then only the partitions whose own
+// version changed.
 type snapshotCache struct {
-	mu   sync.Mutex
-	snap *Snapshot
+	mu    sync.Mutex
+	snap  *Snapshot
+	parts [Partitions]partState
+	// loads counts the partitions read from Redis (see PartitionLoads).
+	loads atomic.Int64
 }
 
+// partState is what the cache knows of one partition: the version it was
+// read at and its camera ids.
+type partState struct {
+	loaded bool
+	ver    string
+	ids    []string
+}
+
+// PartitionLoads returns how many partitions snapshots have read from
+// Redis since the store was made: one edit costs a replica one partition.
+func (s *Store) PartitionLoads() int64 { return s.snap.loads.Load() }
+
 // Snapshot returns the current inventory, reloading it from Redis only when
-// its version token changed since the last call.
+// its version token changed since the last call: then it reads every
+// partition's version and only the partitions whose version changed.
 func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
 	ver, err := s.rdb.Get(ctx, keyVersion).Result()
 	if err != nil && !errors.Is(err, redis.Nil) {
@@ -96,18 +114,68 @@ func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
 }
 
 func (s *Store) loadSnapshot(ctx context.Context, ver string) (*Snapshot, error) {
-	n, err := s.rdb.HLen(ctx, keyCameras).Result()
-	if err != nil {
-		return nil, fmt.Errorf("count inventory: %w", err)
+	var vers [Partitions]*redis.StringCmd
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i := range parts {
+			vers[i] = p.Get(ctx, parts[i].ver)
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return nil, fmt.Errorf("read inventory versions: %w", err)
 	}
-	// Sized once (the hash may grow while we scan; append copes), decoded
-	// in HSCAN order, then copied once into id order: sorting 264-byte
-	// structs in place would move each of them log n times.
-	loaded := make([]sharpeyes.Camera, 0, n)
-	seen := make(map[string]struct{}, n)
+	old := s.snap.snap
+	next := s.snap.parts
+	loaded := make([]sharpeyes.Camera, 0, len(snapshotLen(old)))
+	for i := range parts {
+		pv := vers[i].Val()
+		if next[i].loaded && next[i].ver == pv && old != nil {
+			for _, id := range next[i].ids {
+				loaded = append(loaded, old.Cameras[old.index[id]])
+			}
+			continue
+		}
+		start := len(loaded)
+		if loaded, err = s.loadPartition(ctx, &parts[i], loaded); err != nil {
+			return nil, err
+		}
+		s.snap.loads.Add(1)
+		ids := make([]string, 0, len(loaded)-start)
+		for _, c := range loaded[start:] {
+			ids = append(ids, c.ID)
+		}
+		next[i] = partState{loaded: true, ver: pv, ids: ids}
+	}
+	// Decoded in partition order, then copied once into id order: sorting
+	// 264-byte structs in place would move each of them log n times.
+	order := make([]int32, len(loaded))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(loaded[a].ID, loaded[b].ID) })
+	snap := &Snapshot{Version: ver, Cameras: make([]sharpeyes.Camera, len(loaded)),
+		index: make(map[string]int, len(loaded)), selections: make(map[sharpeyes.Filter][]*sharpeyes.Camera)}
+	for i, j := range order {
+		snap.Cameras[i] = loaded[j]
+		snap.index[snap.Cameras[i].ID] = i
+	}
+	s.snap.parts = next
+	return snap, nil
+}
+
+func snapshotLen(sn *Snapshot) []sharpeyes.Camera {
+	if sn == nil {
+		return nil
+	}
+	return sn.Cameras
+}
+
+// loadPartition appends the cameras of one partition to loaded.
+func (s *Store) loadPartition(ctx context.Context, k *partKeys, loaded []sharpeyes.Camera) ([]sharpeyes.Camera, error) {
+	seen := make(map[string]struct{})
 	var cursor uint64
 	for {
-		kv, next, err := s.rdb.HScan(ctx, keyCameras, cursor, "*", 2000).Result()
+		kv, next, err := s.rdb.HScan(ctx, k.cam, cursor, "*", 2000).Result()
 		if err != nil {
 			return nil, fmt.Errorf("scan inventory: %w", err)
 		}
@@ -124,21 +192,9 @@ func (s *Store) loadSnapshot(ctx context.Context, ver string) (*Snapshot, error)
 			intern(c)
 		}
 		if cursor = next; cursor == 0 {
-			break
+			return loaded, nil
 		}
 	}
-	order := make([]int32, len(loaded))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(loaded[a].ID, loaded[b].ID) })
-	snap := &Snapshot{Version: ver, Cameras: make([]sharpeyes.Camera, len(loaded)),
-		index: make(map[string]int, len(loaded)), selections: make(map[sharpeyes.Filter][]*sharpeyes.Camera)}
-	for i, j := range order {
-		snap.Cameras[i] = loaded[j]
-		snap.index[snap.Cameras[i].ID] = i
-	}
-	return snap, nil
 }
 
 // Select returns the cameras of the current inventory that match f,
@@ -207,7 +263,10 @@ func (s *Store) List(ctx context.Context, f sharpeyes.Filter, limit int, cursor 
 func (s *Store) stateMatcher(ctx context.Context, st sharpeyes.State) (func(string) bool, error) {
 	switch st {
 	case sharpeyes.StateUp, sharpeyes.StateDegraded, sharpeyes.StateDown:
-		ids, err := s.rdb.SMembers(ctx, keyState(string(st))).Result()
+		si := slices.Index(knownStates, st)
+		ids, err := s.fanOutStrings(ctx, func(p redis.Pipeliner, k *partKeys) *redis.StringSliceCmd {
+			return p.SMembers(ctx, k.state[si])
+		})
 		if err != nil {
 			return nil, fmt.Errorf("read %s cameras: %w", st, err)
 		}
@@ -217,14 +276,16 @@ func (s *Store) stateMatcher(ctx context.Context, st sharpeyes.State) (func(stri
 		}
 		return func(id string) bool { _, ok := set[id]; return ok }, nil
 	case sharpeyes.StateUnknown:
+		cmds, err := s.readStateSets(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("read known cameras: %w", err)
+		}
 		known := make(map[string]struct{})
-		for _, k := range []sharpeyes.State{sharpeyes.StateUp, sharpeyes.StateDegraded, sharpeyes.StateDown} {
-			ids, err := s.rdb.SMembers(ctx, keyState(string(k))).Result()
-			if err != nil {
-				return nil, fmt.Errorf("read %s cameras: %w", k, err)
-			}
-			for _, id := range ids {
-				known[id] = struct{}{}
+		for i := range cmds {
+			for _, c := range cmds[i] {
+				for _, id := range c.Val() {
+					known[id] = struct{}{}
+				}
 			}
 		}
 		return func(id string) bool { _, ok := known[id]; return !ok }, nil

@@ -12,7 +12,7 @@ import (
 // probed is absent from the map (callers show it as unknown).
 func (s *Store) Statuses(ctx context.Context, ids []string) (map[string]sharpeyes.Status, error) {
 	out := make(map[string]sharpeyes.Status, len(ids))
-	err := s.hmgetBatches(ctx, keyStatus, ids, func(id, raw string) error {
+	err := s.hmgetBatches(ctx, statusKey, ids, func(id, raw string) error {
 		var st sharpeyes.Status
 		if err := json.Unmarshal([]byte(raw), &st); err != nil {
 			return fmt.Errorf("decode status of %q: %w", id, err)

@@ -36,6 +36,9 @@ func TestStatusScriptsRunOnEmbeddedServer(t *testing.T) {
 	if err != nil || len(closed) != 1 || closed[0].DurationS != 60 {
 		t.Fatalf("closed outages: %+v, %v", closed, err)
 	}
+	if evs, err := s.Events(ctx, time.Time{}, 0); err != nil || len(evs) != 2 {
+		t.Fatalf("events: %+v, %v; want down then up", evs, err)
+	}
 	key := store.SweepLeaseKey("s", 1)
 	if ok, err := s.TryLease(ctx, key, "a", time.Minute); !ok || err != nil {
 		t.Fatalf("lease: %v, %v", ok, err)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -18,7 +19,8 @@ import (
 // both record it: the second finds a newer Seq and gets a conflict instead
 // of writing a second event.
 //
-// Each entry of se:{st}:events is flat, readable with XRANGE or a consumer
+// Each entry of se:{st}:events (copied there from the partition's relay
+// list, see partition.go) is flat, readable with XRANGE or a consumer
 // group:
 //
 //	type       camera.up | camera.degraded | camera.down (camera.<to>),
@@ -60,20 +62,24 @@ type StatusWrite struct {
 	Event *sharpeyes.Event
 }
 
-// applyScript checks and writes a batch of statuses atomically. ARGV[1] is
-// the stream cap, then 12 arguments per write: id, prev seq, status JSON,
-// new state, event type ("" for none), from, reason, at, outage op ("",
-// "open", "close"), outage JSON, outage score, probe time (unix ms).
+// applyScript checks and writes a batch of statuses of one partition
+// atomically. 9 arguments per write: id, prev seq, status JSON, new state,
+// event relay entry ("" for none), outage op ("", "open", "close"),
+// outage JSON (open) or its relay entry (close), probe time (unix ms),
+// relay order.
+// KEYS: the partition's status, up, degraded, down, open outages, probe
+// index, relay list.
 // The state sets change only when the stored state differs from the new
-// one; the new state's set is always (idempotently) added to, and a known
-// state records the camera's first known time (ZADD NX) if it has none.
-// The probe index (KEYS[9], see probed.go) takes the probe time, or loses
-// the camera when the status has none.
+// one; the new state's set is always (idempotently) added to, and a camera
+// that was in no known state records its first known time (a relay entry
+// for ZADD NX). The probe index takes the probe time, or loses the camera
+// when the status has none. It returns the writes applied, the conflicts
+// and the relay list's length.
 var applyScript = redis.NewScript(`
 local sets = {up = KEYS[2], degraded = KEYS[3], down = KEYS[4]}
 local conflicts = {}
 local applied = 0
-for i = 2, #ARGV, 12 do
+for i = 1, #ARGV, 9 do
   local id = ARGV[i]
   local raw = redis.call('HGET', KEYS[1], id)
   local seq, from = 0, nil
@@ -96,83 +102,120 @@ for i = 2, #ARGV, 12 do
     end
     if sets[to] then
       redis.call('SADD', sets[to], id)
-      redis.call('ZADD', KEYS[8], 'NX', ARGV[i+11], id)
+      if not (type(from) == 'string' and sets[from]) then
+        redis.call('RPUSH', KEYS[7], cjson.encode({'k', ARGV[i+8], ARGV[i+7], id}))
+      end
     end
-    if tonumber(ARGV[i+11]) > 0 then
-      redis.call('ZADD', KEYS[9], ARGV[i+11], id)
+    if tonumber(ARGV[i+7]) > 0 then
+      redis.call('ZADD', KEYS[6], ARGV[i+7], id)
     else
-      redis.call('ZREM', KEYS[9], id)
+      redis.call('ZREM', KEYS[6], id)
     end
     if ARGV[i+4] ~= '' then
-      redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[1], '*', 'type', ARGV[i+4],
-        'camera_id', id, 'from', ARGV[i+5], 'to', to, 'reason', ARGV[i+6], 'at', ARGV[i+7])
+      redis.call('RPUSH', KEYS[7], ARGV[i+4])
     end
-    if ARGV[i+8] == 'open' then
-      redis.call('HSET', KEYS[6], id, ARGV[i+9])
-    elseif ARGV[i+8] == 'close' then
-      redis.call('HDEL', KEYS[6], id)
-      redis.call('ZADD', KEYS[7], ARGV[i+10], ARGV[i+9])
+    if ARGV[i+5] == 'open' then
+      redis.call('HSET', KEYS[5], id, ARGV[i+6])
+    elseif ARGV[i+5] == 'close' then
+      redis.call('HDEL', KEYS[5], id)
+      redis.call('RPUSH', KEYS[7], ARGV[i+6])
     end
     applied = applied + 1
   end
 end
-return {applied, conflicts}
+return {applied, conflicts, redis.call('LLEN', KEYS[7])}
 `)
 
-var statusKeys = []string{keyStatus, keyState("up"), keyState("degraded"), keyState("down"), keyEvents, keyOpen, keyOutages, keyKnown, keyProbed}
+func statusKeys(p int) []string {
+	k := &parts[p]
+	return []string{k.status, k.state[0], k.state[1], k.state[2], k.open, k.probed, k.relay}
+}
+
+// statusCall is one script call: a batch of writes of one partition.
+type statusCall struct {
+	part int
+	args []any
+}
 
 // ApplyStatuses writes each status whose stored Seq still equals Prev.Seq,
-// with its event and outage change, in batches of 500 that each apply
-// atomically (one Lua script, pipelined EVALSHA with a fallback to loading
-// the script). Ids whose stored status changed since it was read are
-// returned in conflicts and not written. On a Redis error some batches may
-// have been applied: retrying the same writes is safe, since those come
-// back as conflicts.
+// with its event and outage change, in batches of at most 500 writes of
+// one partition that each apply atomically (one Lua script, pipelined
+// EVALSHA with a fallback to loading the script), then copies the events
+// and closed outages to the global history (see partition.go). Ids whose
+// stored status changed since it was read are returned in conflicts and
+// not written. On a Redis error some batches may have been applied:
+// retrying the same writes is safe, since those come back as conflicts.
 func (s *Store) ApplyStatuses(ctx context.Context, writes []StatusWrite) (applied int, conflicts []string, err error) {
-	var batches [][]any
-	for i := 0; i < len(writes); i += statusBatch {
-		args, err := statusArgs(writes[i:min(i+statusBatch, len(writes))], s.eventsMax)
-		if err != nil {
-			return 0, nil, err
-		}
-		batches = append(batches, args)
+	var grouped [Partitions][]int
+	for i, w := range writes {
+		p := partitionOf(w.ID)
+		grouped[p] = append(grouped[p], i)
 	}
-	for attempt := 0; len(batches) > 0; attempt++ {
-		cmds, err := s.evalBatches(ctx, batches)
+	base := time.Now().UnixNano()
+	var calls []statusCall
+	for p, idx := range grouped {
+		for i := 0; i < len(idx); i += statusBatch {
+			args, err := statusArgs(writes, idx[i:min(i+statusBatch, len(idx))], base)
+			if err != nil {
+				return 0, nil, err
+			}
+			calls = append(calls, statusCall{part: p, args: args})
+		}
+	}
+	var relay []int
+	for attempt := 0; len(calls) > 0; attempt++ {
+		cmds, err := s.evalBatches(ctx, calls)
 		if err != nil && !isNoScript(err) {
 			return applied, conflicts, fmt.Errorf("write statuses: %w", err)
 		}
-		var again [][]any
+		var again []statusCall
 		for i, cmd := range cmds {
 			if isNoScript(cmd.Err()) {
-				again = append(again, batches[i])
+				again = append(again, calls[i])
 				continue
 			}
-			n, c, err := decodeApplied(cmd)
+			n, c, pending, err := decodeApplied(cmd)
 			if err != nil {
 				return applied, conflicts, err
 			}
 			applied += n
 			conflicts = append(conflicts, c...)
+			if pending > 0 && !slices.Contains(relay, calls[i].part) {
+				relay = append(relay, calls[i].part)
+			}
 		}
 		if len(again) > 0 && attempt > 0 {
 			return applied, conflicts, errors.New("write statuses: script cache keeps being flushed")
 		}
 		if len(again) > 0 {
-			if err := applyScript.Load(ctx, s.rdb).Err(); err != nil {
+			if err := loadEverywhere(ctx, s.rdb, applyScript); err != nil {
 				return applied, conflicts, fmt.Errorf("load status script: %w", err)
 			}
 		}
-		batches = again
+		calls = again
+	}
+	if err := s.relayPartitions(ctx, relay); err != nil {
+		return applied, conflicts, fmt.Errorf("write statuses: %w", err)
 	}
 	return applied, conflicts, nil
 }
 
-func (s *Store) evalBatches(ctx context.Context, batches [][]any) ([]*redis.Cmd, error) {
-	cmds := make([]*redis.Cmd, len(batches))
+// loadEverywhere loads a script on every master (a Cluster's, or the one
+// node): EVALSHA goes to the master of its keys' slot.
+func loadEverywhere(ctx context.Context, rdb redis.UniversalClient, sc *redis.Script) error {
+	if cc, ok := rdb.(*redis.ClusterClient); ok {
+		return cc.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error {
+			return sc.Load(ctx, m).Err()
+		})
+	}
+	return sc.Load(ctx, rdb).Err()
+}
+
+func (s *Store) evalBatches(ctx context.Context, calls []statusCall) ([]*redis.Cmd, error) {
+	cmds := make([]*redis.Cmd, len(calls))
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for i, args := range batches {
-			cmds[i] = applyScript.EvalSha(ctx, p, statusKeys, args...)
+		for i, c := range calls {
+			cmds[i] = applyScript.EvalSha(ctx, p, statusKeys(c.part), c.args...)
 		}
 		return nil
 	})
@@ -181,50 +224,56 @@ func (s *Store) evalBatches(ctx context.Context, batches [][]any) ([]*redis.Cmd,
 
 func isNoScript(err error) bool { return redis.HasErrorPrefix(err, "NOSCRIPT") }
 
-func decodeApplied(cmd *redis.Cmd) (int, []string, error) {
+func decodeApplied(cmd *redis.Cmd) (n int, conflicts []string, pending int64, err error) {
 	res, err := cmd.Slice()
 	if err != nil {
-		return 0, nil, fmt.Errorf("write statuses: %w", err)
+		return 0, nil, 0, fmt.Errorf("write statuses: %w", err)
 	}
-	if len(res) != 2 {
-		return 0, nil, fmt.Errorf("write statuses: unexpected reply %v", res)
+	if len(res) != 3 {
+		return 0, nil, 0, fmt.Errorf("write statuses: unexpected reply %v", res)
 	}
-	n, _ := res[0].(int64)
+	applied, _ := res[0].(int64)
 	list, _ := res[1].([]any)
-	conflicts := make([]string, 0, len(list))
+	conflicts = make([]string, 0, len(list))
 	for _, v := range list {
 		if id, ok := v.(string); ok {
 			conflicts = append(conflicts, id)
 		}
 	}
-	return int(n), conflicts, nil
+	pending, _ = res[2].(int64)
+	return int(applied), conflicts, pending, nil
 }
 
 // statusArgs flattens writes into the script's ARGV.
-func statusArgs(writes []StatusWrite, eventsMax int64) ([]any, error) {
-	args := make([]any, 0, 1+12*len(writes))
-	args = append(args, eventsMax)
-	for _, w := range writes {
+func statusArgs(writes []StatusWrite, idx []int, base int64) ([]any, error) {
+	args := make([]any, 0, 9*len(idx))
+	for _, wi := range idx {
+		w := writes[wi]
+		order := relayOrder(base, wi)
 		next := w.Next
 		next.Seq = w.Prev.Seq + 1
 		raw, err := json.Marshal(next)
 		if err != nil {
 			return nil, fmt.Errorf("encode status of %q: %w", w.ID, err)
 		}
-		evType, from, reason, at := "", "", "", ""
+		event := ""
 		if ev := w.Event; ev != nil {
 			if ev.To != next.State {
 				return nil, fmt.Errorf("status of %q: event to %s but state %s", w.ID, ev.To, next.State)
 			}
-			evType = EventTypeCameraPrefix + string(ev.To)
-			from, reason, at = string(ev.From), ev.Reason, ev.At.UTC().Format(time.RFC3339Nano)
+			event = relayEntry("e", order, EventTypeCameraPrefix+string(ev.To), w.ID, string(ev.From), string(ev.To),
+				ev.Reason, ev.At.UTC().Format(time.RFC3339Nano))
 		}
 		op, outage, score, err := outageChange(w)
 		if err != nil {
 			return nil, err
 		}
+		outageArg := string(outage)
+		if op == "close" {
+			outageArg = relayEntry("o", order, score, string(outage))
+		}
 		args = append(args, w.ID, w.Prev.Seq, raw, string(next.State),
-			evType, from, reason, at, op, outage, score, next.LastProbe.UnixMilli())
+			event, op, outageArg, next.LastProbe.UnixMilli(), order)
 	}
 	return args, nil
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/sharpeyes/sharpeyes"
 	"github.com/sharpeyes/sharpeyes/internal/redistest"
 	"github.com/sharpeyes/sharpeyes/store"
@@ -62,7 +63,7 @@ func TestApplyStatusesWritesStatusSetsAndEvent(t *testing.T) {
 	}
 	mustApply(t, s, change("a", got, sharpeyes.StateDegraded, sharpeyes.ReasonRTSP401, t0.Add(time.Minute)))
 	for set, want := range map[string]bool{"up": false, "degraded": true, "down": false} {
-		in, err := s.Client().SIsMember(ctx, "se:{st}:state:"+set, "a").Result()
+		in, err := s.Client().SIsMember(ctx, store.PartitionKey("a", "state:"+set), "a").Result()
 		if err != nil || in != want {
 			t.Errorf("a in the %s set: %v (%v), want %v", set, in, err, want)
 		}
@@ -183,7 +184,7 @@ func TestApplyStatusesBatchesAndReloadsFlushedScript(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustApply(t, s, writes...)
-	if down, _ := s.Client().SCard(ctx, "se:{st}:state:down").Result(); down != n {
+	if down := sumOver(t, store.AllPartitionKeys("state:down"), func(k string) *redis.IntCmd { return s.Client().SCard(ctx, k) }); down != int64(n) {
 		t.Fatalf("down set has %d members, want %d", down, n)
 	}
 	// The same writes again all conflict: retrying after an error is safe.

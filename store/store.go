@@ -7,21 +7,20 @@
 // Key schema. Every key starts with "se:" and carries a Redis Cluster hash
 // tag, so that the keys one operation touches together share a slot:
 //
-//	se:{inv}:cam         HASH   camera id -> camera JSON (no credentials)
-//	se:{inv}:sec         HASH   camera id -> credentials JSON (write-only)
-//	se:{inv}:ver         STRING random token, replaced on every inventory write
+//	se:{pNN}:…          per-camera data (inventory, credentials, status,
+//	                     state sets, open outages, probe index) in 64
+//	                     partitions by a hash of the camera id: see
+//	                     partition.go
+//	se:{inv}:ver         STRING random token, replaced after every inventory
+//	                            write (after the partition's own se:{pNN}:ver)
 //	se:{inv}:lifecycle   ZSET   lifecycle changes "id|from|to|unixms", scored by time
 //	                            (trimmed by history retention: see TrimHistory)
-//	se:{st}:status       HASH   camera id -> status JSON
-//	se:{st}:state:<s>    SET    ids of cameras in state s (up, degraded, down)
+//	se:{inv}:schema      STRING the key schema's version ("2": partitioned)
 //	se:{st}:events       STREAM state changes (camera.down, camera.up, ...)
-//	se:{st}:open         HASH   camera id -> open outage JSON
 //	se:{st}:outages      ZSET   closed outages JSON, scored by end (unix ms)
 //	se:{st}:known        ZSET   camera id, scored by the first status write
 //	                            with a known state (unix ms): monitored time
 //	                            starts there
-//	se:{st}:probed       ZSET   camera id -> last probe (unix ms), for the
-//	                            status summary (see probed.go)
 //	se:{st}:probed:built STRING the probe index was built from older statuses
 //	se:{st}:sweep        HASH   last sweep: start, end, duration, counts
 //	se:{st}:isolations   LIST   the last 1,000 sweeps judged isolated
@@ -38,8 +37,8 @@
 // The GB/T 28181 keys (se:{gb}:…: device registrations, last keepalives)
 // are listed in gb28181.go.
 //
-// Inventory writes of many cameras are pipelined inside MULTI/EXEC, so an
-// import lands whole or not at all.
+// Inventory writes of many cameras are pipelined inside MULTI/EXEC, one
+// per partition.
 package store
 
 import (
@@ -71,19 +70,13 @@ var (
 
 // Keys of the schema above.
 const (
-	keyCameras   = "se:{inv}:cam"
-	keySecrets   = "se:{inv}:sec"
 	keyVersion   = "se:{inv}:ver"
 	keyLifecycle = "se:{inv}:lifecycle"
-	keyStatus    = "se:{st}:status"
 	keyEvents    = "se:{st}:events"
-	keyOpen      = "se:{st}:open"
 	keyOutages   = "se:{st}:outages"
 	keyKnown     = "se:{st}:known"
 	keySweep     = "se:{st}:sweep"
 )
-
-func keyState(s string) string { return "se:{st}:state:" + s }
 
 // batch is how many fields one HSET or HMGET carries.
 const batch = 1000

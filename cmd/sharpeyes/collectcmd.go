@@ -139,6 +139,7 @@ func collectForever(ctx context.Context, log *slog.Logger, cfg config.Config, s 
 	}
 	m := metrics.New(stateCounter(s))
 	m.BuildInfo(version)
+	m.InventoryLoads(s.PartitionLoads)
 	m.WatchRedis(s.Ping)
 	s.OnError(func(error) { m.RedisError() })
 	c, err := newCollector(cfg, log, s, m)

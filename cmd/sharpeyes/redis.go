@@ -85,5 +85,11 @@ func connect(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.S
 	}
 	s := store.New(rdb)
 	s.SetEventsMax(cfg.History.EventsMax)
+	if n, err := s.MigrateSchema(ctx); err != nil {
+		rdb.Close()
+		return nil, nil, err
+	} else if n > 0 {
+		log.Info("moved the inventory to the partitioned key schema", "cameras", n)
+	}
 	return s, func() { rdb.Close() }, nil
 }

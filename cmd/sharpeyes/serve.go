@@ -157,6 +157,7 @@ func (f *serveFlags) seed(ctx context.Context, log *slog.Logger, s *store.Store)
 func serve(ctx context.Context, log *slog.Logger, cfg config.Config, s *store.Store, ln net.Listener, collect, sweepNow bool) error {
 	m := metrics.New(stateCounter(s))
 	m.BuildInfo(version)
+	m.InventoryLoads(s.PartitionLoads)
 	m.WatchRedis(s.Ping)
 	s.OnError(func(error) { m.RedisError() })
 	deps := apiDeps(cfg, log, s, m)

@@ -1,0 +1,415 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/sharpeyes/sharpeyes"
+	"github.com/sharpeyes/sharpeyes/fleet"
+	"github.com/sharpeyes/sharpeyes/internal/redistest"
+	"github.com/sharpeyes/sharpeyes/store"
+)
+
+// TestProvinceBenchmark is the province benchmark of docs/benchmarks.md
+// ("Province"), not a unit test: it runs only when
+// SE_PROVINCE_CAMERAS is set (e.g. 500000), without -race:
+//
+//	SE_PROVINCE_CAMERAS=500000 go test -count=1 -timeout 60m \
+//	    -run TestProvinceBenchmark -v ./cmd/sharpeyes/
+//
+// It starts a 3-master Redis Cluster with a replica per master, a
+// simulated fleet of N TCP cameras on loopback (in this process), imports
+// it, then runs 3 `collect` processes and 2 `serve --no-collector`
+// processes (this test binary re-executed as sharpeyes) and measures, over
+// three scheduled sweeps: each collector's share of each sweep and how many
+// times the fleet saw each camera probed; each master's share of keys and
+// memory; the coverage report's and the status summary's latency at 16
+// concurrent clients while the second sweep runs; every process's peak
+// RSS; and how many inventory partitions each process read after one
+// PATCH (sharpeyes_inventory_partition_loads_total). It prints a Markdown
+// report (also written to SE_PROVINCE_OUT when set) and fails only
+// when the run itself breaks, not when a target is missed: the report
+// says which targets were met.
+//
+// SE_PROVINCE_INTERVAL (default 3m) is the sweep interval (not a
+// SHARPEYES_ variable: the processes refuse unknown ones).
+func TestProvinceBenchmark(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv("SE_PROVINCE_CAMERAS"))
+	if n <= 0 {
+		t.Skip("set SE_PROVINCE_CAMERAS to run the province benchmark")
+	}
+	interval := 3 * time.Minute
+	if v := os.Getenv("SE_PROVINCE_INTERVAL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 30*time.Second || d%time.Minute != 0 && time.Minute%d != 0 {
+			t.Fatalf("SE_PROVINCE_INTERVAL=%q: want a duration of 30 s or more that divides or is a multiple of a minute", v)
+		}
+		interval = d
+	}
+	ctx := context.Background()
+	rep := &provinceReport{cameras: n, interval: interval}
+
+	cl := redistest.StartClusterWith(t, redistest.ClusterConfig{Replicas: 1})
+	f, err := fleet.Start(ctx, fleet.Config{Cameras: n, Seed: 12, BaseIP: "127.40.0.2",
+		Kinds: map[sharpeyes.ProbeKind]float64{sharpeyes.ProbeTCP: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	rdb, err := store.Open(ctx, store.Options{Addrs: cl.Addrs, Cluster: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rdb.Close() })
+	s := store.New(rdb)
+	probed := 0
+	for _, c := range f.Cameras() {
+		if c.Lifecycle.Probed() {
+			probed++
+		}
+	}
+	rep.probed = probed
+	begin := time.Now()
+	if _, err := s.PutMany(ctx, f.Cameras()); err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	rep.importTime = time.Since(begin)
+	t.Logf("imported %d cameras in %s", n, rep.importTime.Round(time.Millisecond))
+
+	// The first sweep comes lead after the processes start, then one
+	// every interval: cron "S M/k * * * *" (or "S/k * ..." under a minute).
+	const lead = 20 * time.Second
+	at := time.Now().Add(lead).Truncate(time.Second)
+	var schedule string
+	if interval >= time.Minute {
+		k := int(interval / time.Minute)
+		schedule = fmt.Sprintf("%d %d/%d * * * *", at.Second(), at.Minute()%k, k)
+	} else {
+		k := int(interval / time.Second)
+		schedule = fmt.Sprintf("%d/%d * * * * *", at.Second()%k, k)
+	}
+	env := []string{
+		"SHARPEYES_REDIS_ADDRS=" + strings.Join(cl.Addrs, ","),
+		"SHARPEYES_REDIS_CLUSTER=true",
+		"SHARPEYES_COLLECTOR_SCHEDULE=" + schedule,
+		"SHARPEYES_COLLECTOR_SPREAD=0.5",
+		"SHARPEYES_COLLECTOR_PROBE_TIMEOUT=2s",
+		"SHARPEYES_COLLECTOR_CONCURRENCY=1000",
+		"SHARPEYES_LOG_LEVEL=info",
+	}
+	var collectors, apis []*proc
+	var metricsOf []string // /metrics URL per process, collectors first
+	for i := range 3 {
+		name := fmt.Sprintf("collector-%d", i)
+		addr := freeAddr(t)
+		collectors = append(collectors, startProc(t, name,
+			append(env, "SHARPEYES_COLLECTOR_INSTANCE="+name), "collect", "--metrics-listen", addr))
+		metricsOf = append(metricsOf, "http://"+addr+"/metrics")
+	}
+	for i := range 2 {
+		addr := freeAddr(t)
+		apis = append(apis, startProc(t, fmt.Sprintf("api-%d", i), env, "serve", "--no-collector", "--listen", addr))
+		metricsOf = append(metricsOf, "http://"+addr+"/metrics")
+	}
+	procs := append(slices.Clone(collectors), apis...)
+	apiBase := func(i int) string { return strings.TrimSuffix(metricsOf[3+i], "/metrics") }
+	await(t, 2*time.Minute, "every API replica to be ready", func() bool {
+		for i, p := range apis {
+			select {
+			case <-p.exited:
+				t.Fatalf("%s exited:\n%s", p.name, tail(p.logs.String(), 4000))
+			default:
+			}
+			if res, err := http.Get(apiBase(i) + "/readyz"); err != nil || res.StatusCode != 200 {
+				return false
+			} else {
+				res.Body.Close()
+			}
+		}
+		return true
+	})
+
+	slotAt := func(k int) string {
+		return "default@" + strconv.FormatInt(at.Add(time.Duration(k)*interval).Unix(), 10)
+	}
+	waitSweep := func(k int) {
+		slot := slotAt(k)
+		await(t, time.Until(at.Add(time.Duration(k+1)*interval))+30*time.Second, "sweep "+slot+" on every collector", func() bool {
+			for _, p := range collectors {
+				select {
+				case <-p.exited:
+					t.Fatalf("%s exited:\n%s", p.name, tail(p.logs.String(), 4000))
+				default:
+				}
+				if _, ok := p.sweepDone(slot); !ok {
+					return false
+				}
+			}
+			return true
+		})
+		sw := provinceSweep{slot: slot}
+		for _, p := range collectors {
+			rec, _ := p.sweepDone(slot)
+			v, _ := rec["probed"].(float64)
+			sw.probed = append(sw.probed, int(v))
+		}
+		sw.hits = map[int64]int{}
+		for _, c := range f.Cameras() {
+			if c.Lifecycle.Probed() {
+				sw.hits[f.Hits(c.ID)]++
+			}
+		}
+		f.ResetHits()
+		rep.sweeps = append(rep.sweeps, sw)
+		t.Logf("sweep %s: probed %v, cameras by times probed %v", slot, sw.probed, sw.hits)
+	}
+
+	waitSweep(0)
+	// The second sweep: 16 clients ask for the coverage report, then the
+	// status summary, while it runs (both API replicas, alternately).
+	time.Sleep(time.Until(at.Add(interval + 5*time.Second))) // a time of the schedule, not a condition
+	rssBefore := rssOf(apis)
+	rep.coverage = hammer(t, []string{apiBase(0), apiBase(1)}, "/api/v1/reports/coverage?group_by=region&level=2", 16, 20*time.Second, 20000)
+	rep.summary = hammer(t, []string{apiBase(0), apiBase(1)}, "/api/v1/status/summary", 16, 20*time.Second, 20000)
+	rssAfter := rssOf(apis)
+	rep.apiRSSDuring = [2][]int64{rssBefore, rssAfter}
+	waitSweep(1)
+
+	// Each master's share of keys and memory.
+	for _, a := range cl.Addrs {
+		if role, err := redistest.Role(ctx, a); err != nil || role != "master" {
+			continue
+		}
+		c := redis.NewClient(&redis.Options{Addr: a})
+		keys, _ := c.DBSize(ctx).Result()
+		info, _ := c.Info(ctx, "memory").Result()
+		c.Close()
+		rep.masters = append(rep.masters, provinceMaster{addr: a, keys: keys, mem: infoInt(info, "used_memory")})
+	}
+
+	// One PATCH, then one request to each API replica and the next sweep:
+	// how many partitions does each process read?
+	before := partitionLoads(t, metricsOf)
+	target := f.Cameras()[n/2].ID
+	req, _ := http.NewRequest(http.MethodPatch, apiBase(0)+"/api/v1/cameras/"+target,
+		bytes.NewReader([]byte(`{"name":"province benchmark edit"}`)))
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("PATCH %s: %d %s", target, res.StatusCode, body)
+	}
+	for i := range apis {
+		if code := getJSON(t, apiBase(i)+"/api/v1/reports/coverage?group_by=region&level=2", nil); code != 200 {
+			t.Fatalf("coverage after the PATCH: %d", code)
+		}
+	}
+	waitSweep(2)
+	after := partitionLoads(t, metricsOf)
+	for i := range procs {
+		rep.patchLoads = append(rep.patchLoads, after[i]-before[i])
+	}
+	for _, p := range procs {
+		rep.names = append(rep.names, p.name)
+		rep.peakRSS = append(rep.peakRSS, procStatus(p.cmd.Process.Pid, "VmHWM"))
+	}
+	out := rep.markdown()
+	t.Log("\n" + out)
+	if path := os.Getenv("SE_PROVINCE_OUT"); path != "" {
+		if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+type provinceSweep struct {
+	slot   string
+	probed []int         // per collector
+	hits   map[int64]int // times probed -> cameras
+}
+
+type provinceMaster struct {
+	addr      string
+	keys, mem int64
+}
+
+type latencies struct {
+	n, errors int
+	p50, p99  time.Duration
+	perSecond float64
+}
+
+type provinceReport struct {
+	cameras, probed int
+	interval        time.Duration
+	importTime      time.Duration
+	sweeps          []provinceSweep
+	masters         []provinceMaster
+	coverage        latencies
+	summary         latencies
+	apiRSSDuring    [2][]int64 // KiB, before and after the load
+	names           []string
+	peakRSS         []int64 // KiB
+	patchLoads      []float64
+}
+
+func (r *provinceReport) markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d cameras (%d probed), sweep every %s, import %s\n\n", r.cameras, r.probed, r.interval, r.importTime.Round(time.Millisecond))
+	b.WriteString("| sweep | probed by collector 0 / 1 / 2 | shares | cameras by times probed |\n| --- | --- | --- | --- |\n")
+	for _, sw := range r.sweeps {
+		total := 0
+		for _, p := range sw.probed {
+			total += p
+		}
+		var shares []string
+		for _, p := range sw.probed {
+			shares = append(shares, fmt.Sprintf("%.1f %%", 100*float64(p)/float64(max(total, 1))))
+		}
+		fmt.Fprintf(&b, "| %s | %v | %s | %v |\n", sw.slot, sw.probed, strings.Join(shares, " / "), sw.hits)
+	}
+	var keys, mem int64
+	for _, m := range r.masters {
+		keys, mem = keys+m.keys, mem+m.mem
+	}
+	b.WriteString("\n| master | keys | share | used_memory | share |\n| --- | ---: | ---: | ---: | ---: |\n")
+	for _, m := range r.masters {
+		fmt.Fprintf(&b, "| %s | %d | %.1f %% | %.0f MB | %.1f %% |\n", m.addr, m.keys, 100*float64(m.keys)/float64(max(keys, 1)),
+			float64(m.mem)/1e6, 100*float64(m.mem)/float64(max(mem, 1)))
+	}
+	b.WriteString("\n| request (16 clients, during sweep 2) | requests | errors | req/s | p50 | p99 |\n| --- | ---: | ---: | ---: | ---: | ---: |\n")
+	for _, l := range []struct {
+		name string
+		l    latencies
+	}{{"coverage `group_by=region&level=2`", r.coverage}, {"`status/summary`", r.summary}} {
+		fmt.Fprintf(&b, "| %s | %d | %d | %.0f | %.1f ms | %.1f ms |\n", l.name, l.l.n, l.l.errors, l.l.perSecond,
+			float64(l.l.p50.Microseconds())/1000, float64(l.l.p99.Microseconds())/1000)
+	}
+	fmt.Fprintf(&b, "\nAPI replicas' RSS before / after the load: %v / %v KiB\n\n", r.apiRSSDuring[0], r.apiRSSDuring[1])
+	b.WriteString("| process | peak RSS | partitions read after one PATCH (to the next sweep's end) |\n| --- | ---: | ---: |\n")
+	for i, name := range r.names {
+		fmt.Fprintf(&b, "| %s | %.0f MB | %.0f |\n", name, float64(r.peakRSS[i])/1024, r.patchLoads[i])
+	}
+	return b.String()
+}
+
+// hammer sends GET path to the bases in turn from clients goroutines for
+// at most d and at most limit requests, and returns the latencies.
+func hammer(t *testing.T, bases []string, path string, clients int, d time.Duration, limit int) latencies {
+	t.Helper()
+	var mu sync.Mutex
+	var lat []time.Duration
+	errs := 0
+	deadline := time.Now().Add(d)
+	begin := time.Now()
+	var wg sync.WaitGroup
+	client := &http.Client{Timeout: 30 * time.Second}
+	for c := range clients {
+		wg.Go(func() {
+			for i := 0; time.Now().Before(deadline); i++ {
+				mu.Lock()
+				done := len(lat)+errs >= limit
+				mu.Unlock()
+				if done {
+					return
+				}
+				start := time.Now()
+				res, err := client.Get(bases[(c+i)%len(bases)] + path)
+				ok := err == nil && res.StatusCode == 200
+				if err == nil {
+					_, _ = io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+				}
+				el := time.Since(start)
+				mu.Lock()
+				if ok {
+					lat = append(lat, el)
+				} else {
+					errs++
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	wall := time.Since(begin)
+	slices.Sort(lat)
+	out := latencies{n: len(lat), errors: errs, perSecond: float64(len(lat)) / wall.Seconds()}
+	if len(lat) > 0 {
+		out.p50 = lat[len(lat)/2]
+		out.p99 = lat[min(len(lat)-1, len(lat)*99/100)]
+	}
+	return out
+}
+
+// partitionLoads reads sharpeyes_inventory_partition_loads_total from
+// every /metrics URL.
+func partitionLoads(t *testing.T, urls []string) []float64 {
+	t.Helper()
+	out := make([]float64, len(urls))
+	for i, u := range urls {
+		res, err := http.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		v, ok := sampleSum(string(b), "sharpeyes_inventory_partition_loads_total")
+		if !ok {
+			t.Fatalf("%s has no sharpeyes_inventory_partition_loads_total", u)
+		}
+		out[i] = v
+	}
+	return out
+}
+
+// rssOf returns the processes' resident set sizes (KiB).
+func rssOf(ps []*proc) []int64 {
+	out := make([]int64, len(ps))
+	for i, p := range ps {
+		out[i] = procStatus(p.cmd.Process.Pid, "VmRSS")
+	}
+	return out
+}
+
+// procStatus reads one "kB" field of /proc/pid/status.
+func procStatus(pid int, field string) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return -1
+	}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, field+":"); ok {
+			v, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			return v
+		}
+	}
+	return -1
+}
+
+// infoInt reads one integer field of an INFO reply.
+func infoInt(info, field string) int64 {
+	for line := range strings.SplitSeq(info, "\r\n") {
+		if v, ok := strings.CutPrefix(line, field+":"); ok {
+			n, _ := strconv.ParseInt(v, 10, 64)
+			return n
+		}
+	}
+	return 0
+}
