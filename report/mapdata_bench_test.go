@@ -42,8 +42,8 @@ func mapBenchFleet(b *testing.B, e *env, n int) []sharpeyes.Camera {
 		}
 	}
 	// in chunks: one pipeline of 200 scripts can outlast the client's read
-	// timeout on a loaded machine, and go-redis's retry of it then finds
-	// its own writes as conflicts
+	// timeout on a loaded machine (go-redis then re-sends it, which is
+	// safe but slow)
 	for lo := 0; lo < n; lo += 5000 {
 		states := make(map[string]sharpeyes.State, 5000)
 		for i := lo; i < min(lo+5000, n); i++ {

@@ -90,7 +90,9 @@ for i = 1, #ARGV, 9 do
       from = st.state
     end
   end
-  if seq ~= tonumber(ARGV[i+1]) then
+  if seq == tonumber(ARGV[i+1]) + 1 and raw == ARGV[i+2] then
+    applied = applied + 1
+  elseif seq ~= tonumber(ARGV[i+1]) then
     conflicts[#conflicts+1] = id
   else
     local to = ARGV[i+3]
@@ -144,7 +146,11 @@ type statusCall struct {
 // and closed outages to the global history (see partition.go). Ids whose
 // stored status changed since it was read are returned in conflicts and
 // not written. On a Redis error some batches may have been applied:
-// retrying the same writes is safe, since those come back as conflicts.
+// retrying the same writes is safe: a write whose very status is already
+// stored (with Seq = Prev.Seq+1) counts as applied and records nothing
+// again. go-redis itself re-sends a pipeline that outlived its read
+// timeout, and such a retry used to report the first attempt's writes as
+// conflicts.
 func (s *Store) ApplyStatuses(ctx context.Context, writes []StatusWrite) (applied int, conflicts []string, err error) {
 	var grouped [Partitions][]int
 	for i, w := range writes {
