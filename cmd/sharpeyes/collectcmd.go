@@ -137,7 +137,10 @@ func collectForever(ctx context.Context, log *slog.Logger, cfg config.Config, s 
 		}
 		defer ln.Close()
 	}
-	m := metrics.New(stateCounter(s))
+	// No cameras-by-state gauge: it would make every scrape read the
+	// whole inventory, which a collector otherwise never holds (it reads
+	// its own shards' cameras). The API replicas (serve) export it.
+	m := metrics.New(nil)
 	m.BuildInfo(version)
 	m.InventoryLoads(s.PartitionLoads)
 	m.WatchRedis(s.Ping)
