@@ -81,6 +81,12 @@ func TestProvinceBenchmark(t *testing.T) {
 		}
 	}
 	rep.probed = probed
+	var ids []string
+	for _, c := range f.Cameras() {
+		if c.Lifecycle.Probed() {
+			ids = append(ids, c.ID)
+		}
+	}
 	begin := time.Now()
 	if _, err := s.PutMany(ctx, f.Cameras()); err != nil {
 		t.Fatalf("import: %v", err)
@@ -144,6 +150,7 @@ func TestProvinceBenchmark(t *testing.T) {
 	slotAt := func(k int) string {
 		return "default@" + strconv.FormatInt(at.Add(time.Duration(k)*interval).Unix(), 10)
 	}
+	// waitSweep waits for sweep k (0-based) to end on every collector.
 	waitSweep := func(k int) {
 		slot := slotAt(k)
 		await(t, time.Until(at.Add(time.Duration(k+1)*interval))+30*time.Second, "sweep "+slot+" on every collector", func() bool {
@@ -172,8 +179,17 @@ func TestProvinceBenchmark(t *testing.T) {
 			}
 		}
 		f.ResetHits()
+		// Every status written once per sweep: Seq counts the writes.
+		sts, err := s.Statuses(ctx, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sw.seqs = map[int64]int{}
+		for _, id := range ids {
+			sw.seqs[int64(sts[id].Seq)-int64(k+1)]++
+		}
 		rep.sweeps = append(rep.sweeps, sw)
-		t.Logf("sweep %s: probed %v, cameras by times probed %v", slot, sw.probed, sw.hits)
+		t.Logf("sweep %s: probed %v, cameras by times probed %v, by writes - sweeps %v", slot, sw.probed, sw.hits, sw.seqs)
 	}
 
 	waitSweep(0)
@@ -241,7 +257,10 @@ func TestProvinceBenchmark(t *testing.T) {
 type provinceSweep struct {
 	slot   string
 	probed []int         // per collector
-	hits   map[int64]int // times probed -> cameras
+	hits   map[int64]int // times probed (the fleet's count) -> cameras
+	// seqs counts cameras by status writes minus sweeps so far (0: one
+	// write per sweep).
+	seqs map[int64]int
 }
 
 type provinceMaster struct {
@@ -272,7 +291,7 @@ type provinceReport struct {
 func (r *provinceReport) markdown() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d cameras (%d probed), sweep every %s, import %s\n\n", r.cameras, r.probed, r.interval, r.importTime.Round(time.Millisecond))
-	b.WriteString("| sweep | probed by collector 0 / 1 / 2 | shares | cameras by times probed |\n| --- | --- | --- | --- |\n")
+	b.WriteString("| sweep | probed by collector 0 / 1 / 2 | shares | cameras by times the fleet saw them probed | cameras by status writes − sweeps |\n| --- | --- | --- | --- | --- |\n")
 	for _, sw := range r.sweeps {
 		total := 0
 		for _, p := range sw.probed {
@@ -282,7 +301,7 @@ func (r *provinceReport) markdown() string {
 		for _, p := range sw.probed {
 			shares = append(shares, fmt.Sprintf("%.1f %%", 100*float64(p)/float64(max(total, 1))))
 		}
-		fmt.Fprintf(&b, "| %s | %v | %s | %v |\n", sw.slot, sw.probed, strings.Join(shares, " / "), sw.hits)
+		fmt.Fprintf(&b, "| %s | %v | %s | %v | %v |\n", sw.slot, sw.probed, strings.Join(shares, " / "), sw.hits, sw.seqs)
 	}
 	var keys, mem int64
 	for _, m := range r.masters {
