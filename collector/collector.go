@@ -117,6 +117,9 @@ type Collector struct {
 	sched *scheduler
 	// members keeps the replica's heartbeat and the live members.
 	members membership
+	// parts keeps the inventory partitions of the shards this replica
+	// owns (when Shards == store.Partitions), between sweeps.
+	parts *store.PartitionCache
 }
 
 // New checks o, fills its defaults and returns a Collector, or an error
@@ -128,7 +131,8 @@ func New(o Options) (*Collector, error) {
 	if err := o.fill(); err != nil {
 		return nil, err
 	}
-	c := &Collector{o: o, log: o.Logger.With("instance", o.Instance), sem: make(chan struct{}, o.Concurrency)}
+	c := &Collector{o: o, log: o.Logger.With("instance", o.Instance), sem: make(chan struct{}, o.Concurrency),
+		parts: o.Store.NewPartitionCache()}
 	sched, err := newScheduler(c)
 	if err != nil {
 		return nil, err
