@@ -13,16 +13,30 @@
 // sweep runs, and at each sweep's start) and is live while its last
 // heartbeat is within LeaseTTL. Each sweep's non-empty shards are assigned
 // across the live members by rendezvous hashing (a shard goes to the
-// member with the highest hash(instance, slot, shard)), bounded so that no
+// member with the highest hash(instance, shard)), bounded so that no
 // member owns more than its even share rounded up; every replica computes
-// the same owners. A replica claims its own shards as they come due, and
-// another's once its owner is not live or the shard is still unclaimed
-// LeaseTTL/2 after it came due: a dead replica's shards are finished
-// within about a lease period, well before the sweep's deadline. Status writes are
-// compare-and-set (store.ApplyStatuses), so two replicas never record one
-// change twice. Scheduled sweeps are named by their group and scheduled
-// second; `collect --once` runs join the once-sweep the store names while
-// it runs (store.JoinOnceSweep), so runs started together share it.
+// the same owners, and while the members stay the same each owns the same
+// shards in every sweep of every group. A replica claims its own shards as
+// they come due, and another's once its owner is not live or the shard is
+// still unclaimed LeaseTTL/2 after it came due: a dead replica's shards
+// are finished within about a lease period, well before the sweep's
+// deadline. Status writes are compare-and-set (store.ApplyStatuses), so
+// two replicas never record one change twice. Scheduled sweeps are named
+// by their group and scheduled second; `collect --once` runs join the
+// once-sweep the store names while it runs (store.JoinOnceSweep), so runs
+// started together share it.
+//
+// What a replica reads. With the default Shards (64, store.Partitions)
+// shard s is the store's inventory partition s: a sweep reads the
+// partition sizes (one pipeline of HLEN), divides the shards by them, and
+// reads only the partitions of the shards this replica owns, through a
+// store.PartitionCache kept between sweeps that reads a partition again
+// only when its version changed. A shard taken over from another replica
+// is read when it is claimed, and dropped from the cache after the sweep,
+// so a replica holds about its share of the inventory, and one edit costs
+// the one replica that owns its partition one partition read. A shard
+// with nothing of the sweep's group to probe is marked done when claimed.
+// With any other Shards a sweep reads the whole inventory (store.Snapshot).
 package collector
 
 import (
@@ -117,6 +131,9 @@ type Collector struct {
 	sched *scheduler
 	// members keeps the replica's heartbeat and the live members.
 	members membership
+	// parts keeps the inventory partitions of the shards this replica
+	// owns (when Shards == store.Partitions), between sweeps.
+	parts *store.PartitionCache
 }
 
 // New checks o, fills its defaults and returns a Collector, or an error
@@ -128,7 +145,8 @@ func New(o Options) (*Collector, error) {
 	if err := o.fill(); err != nil {
 		return nil, err
 	}
-	c := &Collector{o: o, log: o.Logger.With("instance", o.Instance), sem: make(chan struct{}, o.Concurrency)}
+	c := &Collector{o: o, log: o.Logger.With("instance", o.Instance), sem: make(chan struct{}, o.Concurrency),
+		parts: o.Store.NewPartitionCache()}
 	sched, err := newScheduler(c)
 	if err != nil {
 		return nil, err

@@ -7,8 +7,6 @@ import (
 	"slices"
 	"sort"
 	"sync"
-
-	"github.com/sharpeyes/sharpeyes"
 )
 
 // membership keeps this replica's heartbeat in the store while anything
@@ -104,21 +102,16 @@ func (m *membership) members() []string {
 	return m.live
 }
 
-// assign gives each shard with cameras of a sweep to one of members (sorted):
-// rendezvous hashing (each shard goes to the member with the highest
-// hash(member, slot, shard)) bounded so that no member gets more than its
-// even share, rounded up. Every replica with the same members and shards
-// computes the same owners. Shards with no cameras get no owner ("").
-func assign(members []string, slot string, shards [][]*sharpeyes.Camera) []string {
-	sizes := make([]int, len(shards))
-	for i, s := range shards {
-		sizes[i] = len(s)
-	}
-	return assignSizes(members, slot, sizes)
-}
-
-// assignSizes is assign over the shards' camera counts.
-func assignSizes(members []string, slot string, sizes []int) []string {
+// assignSizes gives each shard with cameras (sizes[s] > 0) to one of
+// members (sorted): rendezvous hashing (each shard goes to the member with
+// the highest hash(member, shard)) bounded so that no member gets more
+// than its even share, rounded up. Every replica with the same members and
+// sizes computes the same owners, and the weights do not depend on the
+// sweep or its group: while the members and the partitions holding cameras
+// stay the same, a replica owns the same shards in every sweep of every
+// group, so the partitions it read stay the ones it needs. Shards with no
+// cameras get no owner ("").
+func assignSizes(members []string, sizes []int) []string {
 	owners := make([]string, len(sizes))
 	type pick struct {
 		score  uint64
@@ -133,7 +126,7 @@ func assignSizes(members []string, slot string, sizes []int) []string {
 		}
 		nonEmpty++
 		for i, m := range members {
-			picks = append(picks, pick{rendezvous(m, slot, s), s, i})
+			picks = append(picks, pick{rendezvous(m, s), s, i})
 		}
 	}
 	if len(members) == 0 || nonEmpty == 0 {
@@ -160,12 +153,22 @@ func assignSizes(members []string, slot string, sizes []int) []string {
 	return owners
 }
 
-// rendezvous is the weight of member for shard s of slot.
-func rendezvous(member, slot string, s int) uint64 {
+// owned lists the shards owners gives to instance, ascending.
+func owned(owners []string, instance string) []int {
+	var out []int
+	for s, o := range owners {
+		if o == instance {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// rendezvous is the weight of member for shard s.
+func rendezvous(member string, s int) uint64 {
 	h := fnv.New64a()
 	_, _ = h.Write([]byte(member))
 	_, _ = h.Write([]byte{0})
-	_, _ = h.Write([]byte(slot))
 	var b [8]byte
 	binary.BigEndian.PutUint64(b[:], uint64(s))
 	_, _ = h.Write(b[:])

@@ -22,13 +22,10 @@ func ShardOf(id string, n int) int {
 }
 
 // partition puts the probed cameras that match into their shards.
-// Passive cameras (GB/T 28181 channels) are never probed: package gb28181
-// writes their status.
 func partition(cams []sharpeyes.Camera, n int, match func(*sharpeyes.Camera) bool) [][]*sharpeyes.Camera {
 	shards := make([][]*sharpeyes.Camera, n)
 	for i := range cams {
-		c := &cams[i]
-		if c.Lifecycle.Probed() && !c.Probe.Passive() && match(c) {
+		if c := &cams[i]; probed(c, match) {
 			s := ShardOf(c.ID, n)
 			shards[s] = append(shards[s], c)
 		}
@@ -36,14 +33,58 @@ func partition(cams []sharpeyes.Camera, n int, match func(*sharpeyes.Camera) boo
 	return shards
 }
 
+// probed reports whether a sweep matching match probes c. Passive cameras
+// (GB/T 28181 channels) are never probed: package gb28181 writes their
+// status.
+func probed(c *sharpeyes.Camera, match func(*sharpeyes.Camera) bool) bool {
+	return c.Lifecycle.Probed() && !c.Probe.Passive() && match(c)
+}
+
+// shardSet is a sweep's shards: their sizes, which plan and divide the
+// sweep, and the cameras to probe of each shard read so far. Only the
+// sweep's claiming goroutine uses it.
+type shardSet struct {
+	// sizes counts the cameras to probe of each shard (whole inventory
+	// read), or every camera of the shard's partition, whatever its kind
+	// or group (partitions read on demand): a shard of size 0 is not
+	// swept, and a shard may turn out to hold nothing to probe.
+	sizes  []int
+	cams   [][]*sharpeyes.Camera
+	loaded []bool
+	// load reads shard s (nil when every shard was read at the start).
+	load func(ctx context.Context, s int) ([]*sharpeyes.Camera, error)
+}
+
+// wholeSet is a shard set read from the whole inventory.
+func wholeSet(shards [][]*sharpeyes.Camera) *shardSet {
+	ss := &shardSet{sizes: make([]int, len(shards)), cams: shards, loaded: make([]bool, len(shards))}
+	for s, cams := range shards {
+		ss.sizes[s], ss.loaded[s] = len(cams), true
+	}
+	return ss
+}
+
+// get returns the cameras to probe of shard s, reading it if needed.
+func (ss *shardSet) get(ctx context.Context, s int) ([]*sharpeyes.Camera, error) {
+	if ss.loaded[s] {
+		return ss.cams[s], nil
+	}
+	cams, err := ss.load(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	ss.cams[s], ss.loaded[s] = cams, true
+	return cams, nil
+}
+
 // claimOrder lists the non-empty shards in the order this replica tries
 // them: ascending when the sweep is spread (the order they come due), else
 // shuffled, so that replicas taking over others' shards together mostly
 // try different ones.
-func claimOrder(shards [][]*sharpeyes.Camera, spread bool) []int {
+func claimOrder(sizes []int, spread bool) []int {
 	var order []int
-	for s, cams := range shards {
-		if len(cams) > 0 {
+	for s, n := range sizes {
+		if n > 0 {
 			order = append(order, s)
 		}
 	}

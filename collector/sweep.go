@@ -63,31 +63,26 @@ func (c *Collector) sweep(ctx context.Context, p plan) (Summary, error) {
 	w := newWriter(ctx, c, p, log)
 	defer w.close()
 	sctx, cancel := context.WithDeadline(ctx, p.deadline)
-	snap, err := c.snapshot(sctx, w.trouble)
+	shards, err := c.shardsOf(sctx, p, w)
+	if err == nil && hasGBChannels(shards.cams) {
+		err = retry(sctx, w.readSignalling, w.trouble)
+	}
 	cancel()
 	if err != nil {
 		return w.tally.result(), err
-	}
-	shards := partition(snap.Cameras, c.o.Shards, p.match)
-	if hasGBChannels(shards) {
-		sctx, cancel := context.WithDeadline(ctx, p.deadline)
-		err := retry(sctx, func(ctx context.Context) error {
-			var err error
-			w.siglost, err = c.o.Store.GBSignallingLost(ctx)
-			return err
-		}, w.trouble)
-		cancel()
-		if err != nil {
-			return w.tally.result(), fmt.Errorf("read gb28181 signalling: %w", err)
-		}
 	}
 	log.Debug("sweep started", "group", p.group)
 	go w.run()
 	c.claim(ctx, p, shards, w)
 	w.finish()
+	if shards.load != nil {
+		// Shards taken over from others are not kept: only this
+		// replica's own, which the next sweep needs.
+		c.parts.Keep(owned(assignSizes(c.members.members(), shards.sizes), c.o.Instance))
+	}
 	if p.once {
 		stopKeeping()
-		c.endOnce(ctx, p.slot, shards, log)
+		c.endOnce(ctx, p.slot, shards.sizes, log)
 	}
 	return c.report(ctx, p, w, log)
 }
@@ -114,10 +109,10 @@ func (c *Collector) keepOnce(ctx context.Context, slot string) (stop func()) {
 // endOnce ends the once-sweep when every shard is done, so that a run
 // started OnceJoinGrace after that starts a new one; otherwise its slot expires a lease period after
 // its last participant stopped renewing it.
-func (c *Collector) endOnce(ctx context.Context, slot string, shards [][]*sharpeyes.Camera, log *slog.Logger) {
+func (c *Collector) endOnce(ctx context.Context, slot string, sizes []int, log *slog.Logger) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.o.FlushTimeout)
 	defer cancel()
-	left, err := c.pending(ctx, slot, claimOrder(shards, true))
+	left, err := c.pending(ctx, slot, claimOrder(sizes, true))
 	if err == nil && len(left) == 0 {
 		err = c.o.Store.EndOnceSweep(ctx, slot, c.o.OnceJoinGrace)
 	}
@@ -153,6 +148,67 @@ func (c *Collector) report(ctx context.Context, p plan, w *writer, log *slog.Log
 	return sum, nil
 }
 
+// shardsOf reads what the sweep's shards need, retrying while Redis is
+// unavailable. With one shard per store partition (Shards ==
+// store.Partitions) it reads the partition sizes, divides the shards
+// among the live members (assignSizes) and reads only the partitions of
+// the shards this replica owns, from its partition cache: a partition is
+// read again only when it changed. Others are read when this replica
+// claims their shard (shardSet.get). With another number of shards it
+// reads the whole inventory.
+func (c *Collector) shardsOf(ctx context.Context, p plan, w *writer) (*shardSet, error) {
+	if c.o.Shards != store.Partitions {
+		snap, err := c.snapshot(ctx, w.trouble)
+		if err != nil {
+			return nil, err
+		}
+		return wholeSet(partition(snap.Cameras, c.o.Shards, p.match)), nil
+	}
+	var sizes []int
+	err := retry(ctx, func(ctx context.Context) error {
+		var err error
+		sizes, err = c.o.Store.PartitionSizes(ctx)
+		return err
+	}, w.trouble)
+	if err != nil {
+		return nil, fmt.Errorf("read inventory: %w", err)
+	}
+	ss := &shardSet{sizes: sizes, cams: make([][]*sharpeyes.Camera, len(sizes)), loaded: make([]bool, len(sizes)),
+		load: func(ctx context.Context, s int) ([]*sharpeyes.Camera, error) {
+			read, err := c.parts.Cameras(ctx, []int{s})
+			if err != nil {
+				return nil, fmt.Errorf("read inventory: %w", err)
+			}
+			return probedOf(read[s], p.match), nil
+		}}
+	mine := owned(assignSizes(c.members.members(), sizes), c.o.Instance)
+	c.parts.Keep(mine)
+	var read map[int][]sharpeyes.Camera
+	err = retry(ctx, func(ctx context.Context) error {
+		var err error
+		read, err = c.parts.Cameras(ctx, mine)
+		return err
+	}, w.trouble)
+	if err != nil {
+		return nil, fmt.Errorf("read inventory: %w", err)
+	}
+	for _, s := range mine {
+		ss.cams[s], ss.loaded[s] = probedOf(read[s], p.match), true
+	}
+	return ss, nil
+}
+
+// probedOf returns the cameras of cams that a sweep matching match probes.
+func probedOf(cams []sharpeyes.Camera, match func(*sharpeyes.Camera) bool) []*sharpeyes.Camera {
+	var out []*sharpeyes.Camera
+	for i := range cams {
+		if c := &cams[i]; probed(c, match) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // snapshot reads the inventory, retrying while Redis is unavailable.
 func (c *Collector) snapshot(ctx context.Context, onErr func(error)) (*store.Snapshot, error) {
 	var snap *store.Snapshot
@@ -179,19 +235,19 @@ func (c *Collector) snapshot(ctx context.Context, onErr func(error)) (*store.Sna
 // shard becomes due or its grace ends. Once no shard of its own is left to
 // come, the writer is told to stop waiting for more results. While Redis
 // fails, a pass ends at the first error and is tried again at the next.
-func (c *Collector) claim(ctx context.Context, p plan, shards [][]*sharpeyes.Camera, w *writer) {
-	pending := claimOrder(shards, p.spread > 0)
+func (c *Collector) claim(ctx context.Context, p plan, shards *shardSet, w *writer) {
+	pending := claimOrder(shards.sizes, p.spread > 0)
 	poll := min(c.o.LeaseTTL/4, time.Second)
 	grace := c.o.LeaseTTL / 2
 	for len(pending) > 0 {
 		members := c.members.members()
-		owners := assign(members, p.slot, shards)
+		owners := assignSizes(members, shards.sizes)
 		now := time.Now()
 		var mine, others, rest []int
 		ownToCome := false
 		wake := now.Add(poll)
 		for _, s := range pending {
-			due := p.due(s, len(shards))
+			due := p.due(s, len(shards.sizes))
 			mineNow := owners[s] == c.o.Instance
 			switch {
 			case due.After(now):
@@ -237,13 +293,13 @@ func earliest(a, b time.Time) time.Time {
 // claimPass tries each shard of try once and returns those not taken. It
 // returns early when ctx ends or the deadline passes, and with the shards
 // not yet tried when Redis fails.
-func (c *Collector) claimPass(ctx context.Context, p plan, shards [][]*sharpeyes.Camera, try []int, w *writer) ([]int, error) {
+func (c *Collector) claimPass(ctx context.Context, p plan, shards *shardSet, try []int, w *writer) ([]int, error) {
 	var rest []int
 	for i, s := range try {
 		if ctx.Err() != nil || time.Now().After(p.deadline) {
 			return nil, nil
 		}
-		taken, err := c.tryShard(ctx, p, s, shards[s], w)
+		taken, err := c.tryShard(ctx, p, s, shards, w)
 		if err != nil {
 			return append(rest, try[i:]...), err
 		}
@@ -254,18 +310,36 @@ func (c *Collector) claimPass(ctx context.Context, p plan, shards [][]*sharpeyes
 	return rest, nil
 }
 
-// tryShard takes shard s if nobody holds it and it is not done, then starts
-// probing it. It reports whether the shard was taken, and an error when
-// Redis failed.
-func (c *Collector) tryShard(ctx context.Context, p plan, s int, cams []*sharpeyes.Camera, w *writer) (bool, error) {
+// tryShard takes shard s if nobody holds it and it is not done, reads its
+// cameras if this replica has not yet (a shard taken over from another),
+// then starts probing it; a shard with nothing to probe (none of its
+// cameras is in the sweep's group, or probed at all) is marked done at
+// once. It reports whether the shard was taken, and an error when Redis
+// failed.
+func (c *Collector) tryShard(ctx context.Context, p plan, s int, shards *shardSet, w *writer) (bool, error) {
 	key := store.SweepLeaseKey(p.slot, s)
 	ok, err := c.o.Store.TryLease(ctx, key, c.o.Instance, c.o.LeaseTTL)
 	if err != nil || !ok {
 		return false, err
 	}
-	sr := &shardRun{shard: s, key: key, cams: cams,
-		results: make([]probe.Result, len(cams)), at: make([]time.Time, len(cams))}
-	c.renew(ctx, sr)
+	sr := &shardRun{shard: s, key: key}
+	c.renew(ctx, sr) // reading a partition may take a while
+	cams, err := shards.get(ctx, s)
+	if err == nil && hasGBChannels([][]*sharpeyes.Camera{cams}) {
+		err = w.readSignalling(ctx)
+	}
+	if err == nil && len(cams) == 0 {
+		sr.stop()
+		sr.renewed.Wait()
+		if err = c.o.Store.MarkDone(ctx, key, c.o.Instance, p.keepDone); err == nil {
+			return true, nil
+		}
+	}
+	if err != nil {
+		c.release(ctx, sr)
+		return false, err
+	}
+	sr.cams, sr.results, sr.at = cams, make([]probe.Result, len(cams)), make([]time.Time, len(cams))
 	ids := sr.ids()
 	creds, err := c.o.Store.Credentials(ctx, ids)
 	if err == nil {

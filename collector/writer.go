@@ -2,6 +2,7 @@ package collector
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -45,8 +46,11 @@ type writer struct {
 	wake        chan struct{}
 
 	// siglost maps the cameras with a GB/T 28181 channel whose signalling
-	// is lost to the reason (read once per sweep, see signalling).
-	siglost map[string]string
+	// is lost to the reason (read once per sweep, by the claiming goroutine
+	// when the first shard holding such a channel is read; see
+	// signalling). sigRead says it was read (claiming goroutine only).
+	siglost atomic.Pointer[map[string]string]
+	sigRead bool
 
 	held []*shardRun
 	// sample counts the results that can judge isolation, failed those
@@ -268,18 +272,35 @@ func prevOf(sr *shardRun, id string) sharpeyes.Status {
 // platform has lost the device (SPEC "GB/T 28181 devices"). Failures stay
 // what the probe found.
 func (w *writer) signalling(sr *shardRun) {
-	if len(w.siglost) == 0 {
+	lost := w.siglost.Load()
+	if lost == nil || len(*lost) == 0 {
 		return
 	}
 	for i, cam := range sr.cams {
 		r := &sr.results[i]
-		if _, lost := w.siglost[cam.ID]; !lost {
+		if _, ok := (*lost)[cam.ID]; !ok {
 			continue
 		}
 		if r.State == sharpeyes.StateUp || r.State == sharpeyes.StateDegraded {
 			r.State, r.Reason = sharpeyes.StateDegraded, sharpeyes.ReasonSignallingLost
 		}
 	}
+}
+
+// readSignalling reads which GB/T 28181 channels lost their signalling,
+// once per sweep; the claiming goroutine calls it before handing over the
+// first shard with such a channel.
+func (w *writer) readSignalling(ctx context.Context) error {
+	if w.sigRead {
+		return nil
+	}
+	m, err := w.c.o.Store.GBSignallingLost(ctx)
+	if err != nil {
+		return fmt.Errorf("read gb28181 signalling: %w", err)
+	}
+	w.siglost.Store(&m)
+	w.sigRead = true
+	return nil
 }
 
 // hasGBChannels reports whether any camera to probe is also a GB/T 28181

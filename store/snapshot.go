@@ -76,7 +76,8 @@ type snapshotCache struct {
 	mu    sync.Mutex
 	snap  *Snapshot
 	parts [Partitions]partState
-	// loads counts the partitions read from Redis (see PartitionLoads).
+	// loads counts the partitions read from Redis by snapshots and
+	// partition caches (see PartitionLoads).
 	loads atomic.Int64
 }
 
@@ -88,8 +89,10 @@ type partState struct {
 	ids    []string
 }
 
-// PartitionLoads returns how many partitions snapshots have read from
-// Redis since the store was made: one edit costs a replica one partition.
+// PartitionLoads returns how many partitions snapshots and partition
+// caches (NewPartitionCache) have read from Redis since the store was made:
+// one edit costs a replica one partition, and a collector that probes a
+// few partitions reads only those.
 func (s *Store) PartitionLoads() int64 { return s.snap.loads.Load() }
 
 // Snapshot returns the current inventory, reloading it from Redis only when
