@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -11,13 +10,14 @@ import (
 
 // Leases let several collectors share a sweep: the sweep is cut into
 // shards, and a collector probes a shard only while it holds the shard's
-// lease. Keys (all under the {co} hash tag, so a lease and its done marker
-// share a Cluster slot):
+// lease. Keys (under the hash tag of the shard's partition, shard mod 64,
+// so that a lease and its done marker share a Cluster slot and a sweep's
+// keys spread over the masters like the cameras they cover):
 //
-//	se:{co}:sweep:<slot>:<shard>       STRING owner, with a TTL (the lease)
-//	se:{co}:sweep:<slot>:<shard>:done  STRING owner, set once the shard's
-//	                                   results are written (kept a few
-//	                                   intervals, then expires)
+//	se:{pNN}:sweep:<slot>:<shard>       STRING owner, with a TTL (the lease)
+//	se:{pNN}:sweep:<slot>:<shard>:done  STRING owner, set once the shard's
+//	                                    results are written (kept a few
+//	                                    intervals, then expires)
 //
 //	se:{co}:once                       STRING slot of the `collect --once`
 //	                                   sweep under way, with a TTL its
@@ -31,7 +31,7 @@ const onceSweepKey = "se:{co}:once"
 
 // SweepLeaseKey returns the lease key of one shard of one sweep slot.
 func SweepLeaseKey(slot string, shard int) string {
-	return "se:{co}:sweep:" + slot + ":" + strconv.Itoa(shard)
+	return fmt.Sprintf("se:{p%02d}:sweep:%s:%d", shard%Partitions, slot, shard)
 }
 
 func doneKey(lease string) string { return lease + ":done" }

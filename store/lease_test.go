@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -143,4 +144,18 @@ func TestOnceSweepIsJoinedUntilEnded(t *testing.T) {
 	}
 	ok, err = s.RenewOnceSweep(ctx, "once@1-a", time.Minute)
 	mustLease(t, ok, err, false, "a participant of an ended sweep renews")
+}
+
+// A sweep's leases and done markers live with their shard's partition, so
+// that on a Cluster they spread over the masters like the cameras (under
+// one tag, one master held every sweep's 64 leases and done markers).
+func TestSweepLeaseKeysShareTheirPartitionsHashTag(t *testing.T) {
+	for _, shard := range []int{0, 7, 63, 64, 100} {
+		key := store.SweepLeaseKey("default@1796029012", shard)
+		part := store.AllPartitionKeys("cam")[shard%store.Partitions]
+		tag := part[strings.Index(part, "{") : strings.Index(part, "}")+1]
+		if got := key[strings.Index(key, "{") : strings.Index(key, "}")+1]; got != tag {
+			t.Errorf("shard %d: lease key %q has tag %s, want %s", shard, key, got, tag)
+		}
+	}
 }

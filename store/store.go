@@ -24,8 +24,8 @@
 //	se:{st}:probed:built STRING the probe index was built from older statuses
 //	se:{st}:sweep        HASH   last sweep: start, end, duration, counts
 //	se:{st}:isolations   LIST   the last 1,000 sweeps judged isolated
-//	se:{co}:sweep:<slot>:<shard>        STRING lease of one shard of one sweep
-//	se:{co}:sweep:<slot>:<shard>:done   STRING the shard was written
+//	se:{pNN}:sweep:<slot>:<shard>       STRING lease of one shard of one sweep
+//	se:{pNN}:sweep:<slot>:<shard>:done  STRING the shard was written
 //	se:{co}:once                        STRING slot of the once-sweep under way
 //	se:{co}:members      ZSET   collector instance, scored by its last heartbeat
 //	                            (Redis time, unix ms): live within the lease TTL

@@ -43,7 +43,9 @@ import (
 // when the run itself breaks, not when a target is missed: the report
 // says which targets were met.
 //
-// SE_PROVINCE_INTERVAL (default 3m) is the sweep interval (not a
+// SE_PROVINCE_GCTRACE=1 logs each process's last garbage collections
+// (GODEBUG=gctrace=1); SE_PROVINCE_GOMEMLIMIT sets GOMEMLIMIT in the
+// processes. SE_PROVINCE_INTERVAL (default 3m) is the sweep interval (not a
 // SHARPEYES_ variable: the processes refuse unknown ones).
 func TestProvinceBenchmark(t *testing.T) {
 	n, _ := strconv.Atoi(os.Getenv("SE_PROVINCE_CAMERAS"))
@@ -114,6 +116,12 @@ func TestProvinceBenchmark(t *testing.T) {
 		"SHARPEYES_COLLECTOR_PROBE_TIMEOUT=2s",
 		"SHARPEYES_COLLECTOR_CONCURRENCY=1000",
 		"SHARPEYES_LOG_LEVEL=info",
+	}
+	if os.Getenv("SE_PROVINCE_GCTRACE") == "1" {
+		env = append(env, "GODEBUG=gctrace=1")
+	}
+	if v := os.Getenv("SE_PROVINCE_GOMEMLIMIT"); v != "" {
+		env = append(env, "GOMEMLIMIT="+v)
 	}
 	var collectors, apis []*proc
 	var metricsOf []string // /metrics URL per process, collectors first
@@ -244,6 +252,17 @@ func TestProvinceBenchmark(t *testing.T) {
 	for _, p := range procs {
 		rep.names = append(rep.names, p.name)
 		rep.peakRSS = append(rep.peakRSS, procStatus(p.cmd.Process.Pid, "VmHWM"))
+	}
+	if os.Getenv("SE_PROVINCE_GCTRACE") == "1" {
+		for _, p := range procs {
+			var last []string
+			for line := range strings.SplitSeq(p.logs.String(), "\n") {
+				if strings.HasPrefix(line, "gc ") {
+					last = append(last, line)
+				}
+			}
+			t.Logf("%s: %d GCs; last: %s", p.name, len(last), strings.Join(last[max(0, len(last)-3):], " | "))
+		}
 	}
 	out := rep.markdown()
 	t.Log("\n" + out)
