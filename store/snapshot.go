@@ -118,9 +118,11 @@ func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
 
 func (s *Store) loadSnapshot(ctx context.Context, ver string) (*Snapshot, error) {
 	var vers [Partitions]*redis.StringCmd
+	var sizes [Partitions]*redis.IntCmd
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i := range parts {
 			vers[i] = p.Get(ctx, parts[i].ver)
+			sizes[i] = p.HLen(ctx, parts[i].cam)
 		}
 		return nil
 	})
@@ -129,7 +131,13 @@ func (s *Store) loadSnapshot(ctx context.Context, ver string) (*Snapshot, error)
 	}
 	old := s.snap.snap
 	next := s.snap.parts
-	loaded := make([]sharpeyes.Camera, 0, len(snapshotLen(old)))
+	// Sized once: growing it by appending would leave up to one more
+	// whole copy of the inventory behind for the collector.
+	total := 0
+	for i := range sizes {
+		total += int(sizes[i].Val())
+	}
+	loaded := make([]sharpeyes.Camera, 0, total+total/64+16)
 	for i := range parts {
 		pv := vers[i].Val()
 		if next[i].loaded && next[i].ver == pv && old != nil {
@@ -149,28 +157,46 @@ func (s *Store) loadSnapshot(ctx context.Context, ver string) (*Snapshot, error)
 		}
 		next[i] = partState{loaded: true, ver: pv, ids: ids}
 	}
-	// Decoded in partition order, then copied once into id order: sorting
-	// 264-byte structs in place would move each of them log n times.
+	// Decoded in partition order, then put into id order in place by
+	// following the permutation's cycles: each 264-byte struct moves once
+	// (sorting them would move each log n times) and no second array of
+	// the whole inventory is needed.
 	order := make([]int32, len(loaded))
 	for i := range order {
 		order[i] = int32(i)
 	}
 	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(loaded[a].ID, loaded[b].ID) })
-	snap := &Snapshot{Version: ver, Cameras: make([]sharpeyes.Camera, len(loaded)),
+	permute(loaded, order)
+	snap := &Snapshot{Version: ver, Cameras: loaded,
 		index: make(map[string]int, len(loaded)), selections: make(map[sharpeyes.Filter][]*sharpeyes.Camera)}
-	for i, j := range order {
-		snap.Cameras[i] = loaded[j]
+	for i := range snap.Cameras {
 		snap.index[snap.Cameras[i].ID] = i
 	}
 	s.snap.parts = next
 	return snap, nil
 }
 
-func snapshotLen(sn *Snapshot) []sharpeyes.Camera {
-	if sn == nil {
-		return nil
+// permute puts cams into the order order gives (cams[i] becomes the old
+// cams[order[i]]), moving each element once; order is left as it was.
+func permute(cams []sharpeyes.Camera, order []int32) {
+	done := make([]bool, len(cams))
+	for start := range cams {
+		if done[start] || int(order[start]) == start {
+			continue
+		}
+		tmp := cams[start]
+		j := start
+		for {
+			done[j] = true
+			k := int(order[j])
+			if k == start {
+				cams[j] = tmp
+				break
+			}
+			cams[j] = cams[k]
+			j = k
+		}
 	}
-	return sn.Cameras
 }
 
 // loadPartition appends the cameras of one partition to loaded.
