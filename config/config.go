@@ -87,6 +87,11 @@ type ReportsConfig struct {
 	// RepairDeadline is how long a maintainer has to repair an outage: the
 	// month (SLA) report counts the outages that lasted longer. Default 24h.
 	RepairDeadline Duration `yaml:"repair_deadline"`
+	// Reuse is how long a computed status summary or coverage report
+	// answers the same query again on this replica (0s: never). Consoles
+	// poll both; at province scale each computation walks every camera.
+	// Default 1s.
+	Reuse Duration `yaml:"reuse"`
 }
 
 // AuthConfig opens read-only pages to callers without a token.

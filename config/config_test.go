@@ -135,6 +135,7 @@ func TestValidFull(t *testing.T) {
 		{"collector.spread", c.Collector.Spread, 0.0},
 		{"history.retention", c.History.Retention.Std(), 36 * time.Hour},
 		{"reports.repair_deadline", c.Reports.RepairDeadline.Std(), 48 * time.Hour},
+		{"reports.reuse", c.Reports.Reuse.Std(), 2 * time.Second},
 		{"tokens[2].role", c.Tokens[2].Role, RoleViewer},
 		{"auth.metrics_public", c.Auth.MetricsPublic, false},
 		{"alerts.webhooks[1].format", c.Alerts.Webhooks[1].Format, sharpeyes.FormatAlertmanager},

@@ -43,7 +43,7 @@ func Default() Config {
 			Retention: Duration(400 * Day),
 			EventsMax: 1_000_000,
 		},
-		Reports: ReportsConfig{RepairDeadline: Duration(24 * time.Hour)},
+		Reports: ReportsConfig{RepairDeadline: Duration(24 * time.Hour), Reuse: Duration(time.Second)},
 		Auth:    AuthConfig{MetricsPublic: true, DashboardPublic: true},
 		Alerts: AlertsConfig{
 			GroupWindow: Duration(30 * time.Second),

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -33,6 +34,9 @@ func (c *Config) validate(e *errorList) {
 		e.add("history.events_max", "must be >= 1, got %d", c.History.EventsMax)
 	}
 	positive(e, "reports.repair_deadline", c.Reports.RepairDeadline)
+	if c.Reports.Reuse < 0 || c.Reports.Reuse.Std() > time.Minute {
+		e.add("reports.reuse", "must be between 0s and 1m, got %s", c.Reports.Reuse)
+	}
 	validateTokens(c.Tokens, e)
 	c.Alerts.validate(e)
 	validateRegions(c.Regions, e)

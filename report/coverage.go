@@ -85,6 +85,10 @@ type Coverage struct {
 // Coverage computes the coverage report of the cameras q.Filter selects,
 // grouped as q says. It returns an error when the store cannot be read.
 func (r *Reporter) Coverage(ctx context.Context, q Query) (*Coverage, error) {
+	return r.coverages.get(ctx, q, func(ctx context.Context) (*Coverage, error) { return r.coverage(ctx, q) })
+}
+
+func (r *Reporter) coverage(ctx context.Context, q Query) (*Coverage, error) {
 	q = q.normalized(r.now())
 	fl, err := r.load(ctx, q.Filter)
 	if err != nil {

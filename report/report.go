@@ -40,6 +40,10 @@ type Options struct {
 	// RepairDeadline is how long a maintainer has to repair an outage: the
 	// month (SLA) report counts the outages that lasted longer (zero: 24h).
 	RepairDeadline time.Duration
+	// Reuse is how long a computed status summary or coverage report
+	// answers the same query again (see reused; zero: every query
+	// computes its own). Its At says when it was computed.
+	Reuse time.Duration
 }
 
 // Reporter computes reports. It is safe for concurrent use; create one per
@@ -60,6 +64,9 @@ type Reporter struct {
 	derived  derived
 	tileURL  string
 	maps     mapCache
+	// summaries and coverages reuse recent results (Options.Reuse).
+	summaries *reused[*Summary]
+	coverages *reused[*Coverage]
 }
 
 // New returns a Reporter over opts.Store.
@@ -75,6 +82,8 @@ func New(opts Options) *Reporter {
 	}
 	r := &Reporter{store: opts.Store, now: opts.Now, loc: zoneOr(opts.Location), interval: opts.Interval,
 		deadline: opts.RepairDeadline, log: opts.Logger, tileURL: opts.TileURL}
+	r.summaries = newReused[*Summary](opts.Reuse, opts.Now)
+	r.coverages = newReused[*Coverage](opts.Reuse, opts.Now)
 	r.outages = newOutageHistory(opts.Store, opts.Logger)
 	r.life = newLifecycleHistory(opts.Store, opts.Logger)
 	r.known = newKnownHistory(opts.Store, opts.Logger)

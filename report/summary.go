@@ -47,7 +47,13 @@ type Summary struct {
 // open outages from a cache under the state version (freshness.go), and
 // Redis hands out only the stale cameras (store.ReadSummary). The index is read before the
 // snapshot, so that a camera deleted in between is missing from both.
+// With Options.Reuse a recent summary of the same query may be returned
+// (shared: do not modify it).
 func (r *Reporter) Summary(ctx context.Context, q Query) (*Summary, error) {
+	return r.summaries.get(ctx, q, func(ctx context.Context) (*Summary, error) { return r.summary(ctx, q) })
+}
+
+func (r *Reporter) summary(ctx context.Context, q Query) (*Summary, error) {
 	now := r.now()
 	var cutoff time.Time
 	if r.interval > 0 {

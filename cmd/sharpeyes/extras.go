@@ -28,7 +28,8 @@ type extras struct {
 // nothing, so that an invalid webhook stops start-up before anything runs.
 func newExtras(cfg config.Config, log *slog.Logger, s *store.Store, m *metrics.Metrics, d *api.Deps) (*extras, error) {
 	rep := report.New(report.Options{Store: s, Logger: log, Interval: scheduleInterval(cfg.Collector.Schedule),
-		RepairDeadline: cfg.Reports.RepairDeadline.Std(), Location: cfg.Location(), TileURL: cfg.Console.TileURL})
+		RepairDeadline: cfg.Reports.RepairDeadline.Std(), Location: cfg.Location(), TileURL: cfg.Console.TileURL,
+		Reuse: cfg.Reports.Reuse.Std()})
 	disp, err := newDispatcher(cfg, log, s)
 	if err != nil {
 		return nil, usageError{err}
