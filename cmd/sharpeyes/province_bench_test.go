@@ -158,11 +158,15 @@ func TestProvinceBenchmark(t *testing.T) {
 	slotAt := func(k int) string {
 		return "default@" + strconv.FormatInt(at.Add(time.Duration(k)*interval).Unix(), 10)
 	}
-	// waitSweep waits for sweep k (0-based) to end on every collector.
-	waitSweep := func(k int) {
+	// waitSweep waits for sweep k (0-based) to end on every live collector.
+	waitSweep := func(k int, live ...*proc) {
+		if len(live) == 0 {
+			live = collectors
+		}
 		slot := slotAt(k)
-		await(t, time.Until(at.Add(time.Duration(k+1)*interval))+30*time.Second, "sweep "+slot+" on every collector", func() bool {
-			for _, p := range collectors {
+		start := at.Add(time.Duration(k) * interval)
+		await(t, time.Until(start.Add(interval))+30*time.Second, "sweep "+slot+" on every live collector", func() bool {
+			for _, p := range live {
 				select {
 				case <-p.exited:
 					t.Fatalf("%s exited:\n%s", p.name, tail(p.logs.String(), 4000))
@@ -174,10 +178,13 @@ func TestProvinceBenchmark(t *testing.T) {
 			}
 			return true
 		})
-		sw := provinceSweep{slot: slot}
+		ended := time.Since(start)
+		sw := provinceSweep{slot: slot, ended: ended}
 		for _, p := range collectors {
-			rec, _ := p.sweepDone(slot)
-			v, _ := rec["probed"].(float64)
+			v := -1.0
+			if rec, ok := p.sweepDone(slot); ok {
+				v, _ = rec["probed"].(float64)
+			}
 			sw.probed = append(sw.probed, int(v))
 		}
 		sw.hits = map[int64]int{}
@@ -253,6 +260,9 @@ func TestProvinceBenchmark(t *testing.T) {
 		rep.names = append(rep.names, p.name)
 		rep.peakRSS = append(rep.peakRSS, procStatus(p.cmd.Process.Pid, "VmHWM"))
 	}
+	if os.Getenv("SE_PROVINCE_KILLS") != "0" {
+		provinceKills(t, rep, cl, s, collectors, apiBase(0), func(k int) time.Time { return at.Add(time.Duration(k) * interval) }, interval, waitSweep)
+	}
 	if os.Getenv("SE_PROVINCE_GCTRACE") == "1" {
 		for _, p := range procs {
 			var last []string
@@ -280,6 +290,9 @@ type provinceSweep struct {
 	// seqs counts cameras by status writes minus sweeps so far (0: one
 	// write per sweep).
 	seqs map[int64]int
+	// ended is when the last live collector logged the sweep done, after
+	// its scheduled start (its deadline is the next sweep's start).
+	ended time.Duration
 }
 
 type provinceMaster struct {
@@ -305,22 +318,23 @@ type provinceReport struct {
 	names           []string
 	peakRSS         []int64 // KiB
 	patchLoads      []float64
+	kills           []string // what the kill phases found
 }
 
 func (r *provinceReport) markdown() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d cameras (%d probed), sweep every %s, import %s\n\n", r.cameras, r.probed, r.interval, r.importTime.Round(time.Millisecond))
-	b.WriteString("| sweep | probed by collector 0 / 1 / 2 | shares | cameras by times the fleet saw them probed | cameras by status writes − sweeps |\n| --- | --- | --- | --- | --- |\n")
+	b.WriteString("| sweep | done after | probed by collector 0 / 1 / 2 (-1: killed) | shares | cameras by times the fleet saw them probed | cameras by status writes − sweeps |\n| --- | ---: | --- | --- | --- | --- |\n")
 	for _, sw := range r.sweeps {
 		total := 0
 		for _, p := range sw.probed {
-			total += p
+			total += max(p, 0)
 		}
 		var shares []string
 		for _, p := range sw.probed {
-			shares = append(shares, fmt.Sprintf("%.1f %%", 100*float64(p)/float64(max(total, 1))))
+			shares = append(shares, fmt.Sprintf("%.1f %%", 100*float64(max(p, 0))/float64(max(total, 1))))
 		}
-		fmt.Fprintf(&b, "| %s | %v | %s | %v | %v |\n", sw.slot, sw.probed, strings.Join(shares, " / "), sw.hits, sw.seqs)
+		fmt.Fprintf(&b, "| %s | %.0f s | %v | %s | %v | %v |\n", sw.slot, sw.ended.Seconds(), sw.probed, strings.Join(shares, " / "), sw.hits, sw.seqs)
 	}
 	var keys, mem int64
 	for _, m := range r.masters {
@@ -344,7 +358,95 @@ func (r *provinceReport) markdown() string {
 	for i, name := range r.names {
 		fmt.Fprintf(&b, "| %s | %.0f MB | %.0f |\n", name, float64(r.peakRSS[i])/1024, r.patchLoads[i])
 	}
+	if len(r.kills) > 0 {
+		b.WriteString("\nKills (sweeps 4 and 5):\n\n")
+		for _, k := range r.kills {
+			b.WriteString("- " + k + "\n")
+		}
+	}
 	return b.String()
+}
+
+// provinceKills runs sweeps 4 and 5 (k = 3, 4): kill -9 of collector-2 a
+// sixth into sweep 4, then kill -9 of the master holding the most keys a
+// sixth into sweep 5, sampling /readyz of api (every 100 ms) and counting
+// the camera.down events and open outages (every camera of the fleet
+// answers, so each is false).
+func provinceKills(t *testing.T, rep *provinceReport, cl *redistest.Cluster, s *store.Store, collectors []*proc, api string,
+	sweepAt func(k int) time.Time, interval time.Duration, waitSweep func(k int, live ...*proc)) {
+	ctx := context.Background()
+	time.Sleep(time.Until(sweepAt(3).Add(interval / 6))) // a time of the schedule, not a condition
+	collectors[2].kill()
+	rep.kills = append(rep.kills, fmt.Sprintf("collector-2 killed %.0f s into sweep 4", time.Since(sweepAt(3)).Seconds()))
+	waitSweep(3, collectors[:2]...)
+
+	time.Sleep(time.Until(sweepAt(4).Add(interval / 6)))
+	victim, most := "", int64(-1)
+	for _, a := range cl.Addrs {
+		if role, err := redistest.Role(ctx, a); err != nil || role != "master" {
+			continue
+		}
+		c := redis.NewClient(&redis.Options{Addr: a})
+		n, err := c.DBSize(ctx).Result()
+		c.Close()
+		if err == nil && n > most {
+			victim, most = a, n
+		}
+	}
+	var mu sync.Mutex
+	var notReady []time.Time
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	client := &http.Client{Timeout: 5 * time.Second}
+	wg.Go(func() {
+		for {
+			code := 0
+			if res, err := client.Get(api + "/readyz"); err == nil {
+				code = res.StatusCode
+				res.Body.Close()
+			}
+			if code != http.StatusOK {
+				mu.Lock()
+				notReady = append(notReady, time.Now())
+				mu.Unlock()
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	})
+	killed := time.Now()
+	if err := cl.Kill(victim); err != nil {
+		t.Fatal(err)
+	}
+	waitSweep(4, collectors[:2]...)
+	close(stop)
+	wg.Wait()
+	note := fmt.Sprintf("master %s (%d keys) killed %.0f s into sweep 5", victim, most, killed.Sub(sweepAt(4)).Seconds())
+	if len(notReady) > 0 {
+		note += fmt.Sprintf("; /readyz not 200 from %.1f s to %.1f s after the kill (%d samples)",
+			notReady[0].Sub(killed).Seconds(), notReady[len(notReady)-1].Sub(killed).Seconds(), len(notReady))
+	} else {
+		note += "; /readyz answered 200 throughout"
+	}
+	rep.kills = append(rep.kills, note)
+	evs, err := s.Events(ctx, killed.Add(-time.Minute), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	downs := 0
+	for _, e := range evs {
+		if e.To == sharpeyes.StateDown {
+			downs++
+		}
+	}
+	open, err := s.OpenOutages(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep.kills = append(rep.kills, fmt.Sprintf("after both kills: %d camera.down events since a minute before the master kill, %d open outages (the fleet's cameras all answer: any is false)", downs, len(open)))
 }
 
 // hammer sends GET path to the bases in turn from clients goroutines for
