@@ -43,6 +43,9 @@ import (
 // when the run itself breaks, not when a target is missed: the report
 // says which targets were met.
 //
+// SE_PROVINCE_BASELINE=1 runs the baseline: collectors that read the
+// whole inventory (collector.shards 63) and reports computed per request
+// (reports.reuse 0s). SE_PROVINCE_KILLS=0 leaves out the kill sweeps.
 // SE_PROVINCE_GCTRACE=1 logs each process's last garbage collections
 // (GODEBUG=gctrace=1); SE_PROVINCE_GOMEMLIMIT sets GOMEMLIMIT in the
 // processes. SE_PROVINCE_INTERVAL (default 3m) is the sweep interval (not a
@@ -119,6 +122,11 @@ func TestProvinceBenchmark(t *testing.T) {
 	}
 	if os.Getenv("SE_PROVINCE_GCTRACE") == "1" {
 		env = append(env, "GODEBUG=gctrace=1")
+	}
+	if os.Getenv("SE_PROVINCE_BASELINE") == "1" {
+		// What this session started from: every collector reads the whole
+		// inventory (any shard count but 64), every report request computes.
+		env = append(env, "SHARPEYES_COLLECTOR_SHARDS=63", "SHARPEYES_REPORTS_REUSE=0s")
 	}
 	if v := os.Getenv("SE_PROVINCE_GOMEMLIMIT"); v != "" {
 		env = append(env, "GOMEMLIMIT="+v)
