@@ -52,12 +52,21 @@ func newReused[T any](maxAge time.Duration, now func() time.Time) *reused[T] {
 	return &reused[T]{maxAge: maxAge, now: now, m: make(map[Query]*reusedEntry[T])}
 }
 
+// reuseKey is q without what the summary and coverage do not read: the
+// window and month every request parses (To is the request's now).
+func reuseKey(q Query) Query {
+	q.From, q.To, q.Window, q.Month = time.Time{}, time.Time{}, 0, ""
+	return q
+}
+
 // get returns the result for q, computing it with compute when needed.
+// Queries that differ only in their window share results (reuseKey).
 func (c *reused[T]) get(ctx context.Context, q Query, compute func(context.Context) (T, error)) (T, error) {
 	if c.maxAge <= 0 {
 		c.computed.Add(1)
 		return compute(ctx)
 	}
+	q = reuseKey(q)
 	now := c.now()
 	c.mu.Lock()
 	e := c.m[q]

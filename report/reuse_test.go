@@ -97,3 +97,24 @@ func TestReusedHandsOutThePreviousResultWhileOneRecomputes(t *testing.T) {
 		t.Fatalf("after an error: %d, %v; want a fresh 5", v, err)
 	}
 }
+
+// Over HTTP every request parses its own window (To = now), which the
+// summary and coverage do not use: requests within the reuse period
+// still share one computation.
+func TestReusedAcrossRequestsWhoseWindowsDiffer(t *testing.T) {
+	e := newEnv(t)
+	e.rep = New(Options{Store: e.store, Now: e.clock.Now, Interval: time.Minute, Reuse: time.Second})
+	e.putAt(t, hours(-48), mustCamera(t, "a", "r", sharpeyes.Active))
+	srv := serveAPI(t, e)
+	for range 3 {
+		for _, path := range []string{"/api/v1/status/summary", "/api/v1/reports/coverage?group_by=region&level=2"} {
+			if code, _, body := get(t, srv, path, viewerToken); code != 200 {
+				t.Fatalf("GET %s: %d %s", path, code, body)
+			}
+		}
+		e.clock.Advance(300 * time.Millisecond)
+	}
+	if s, c := e.rep.summaries.computed.Load(), e.rep.coverages.computed.Load(); s != 1 || c != 1 {
+		t.Fatalf("3 requests each within a second computed the summary %d and the coverage %d times, want once each", s, c)
+	}
+}
