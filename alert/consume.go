@@ -18,9 +18,13 @@ const readBatch = 500
 type consumer struct {
 	d      *Dispatcher
 	leader bool
-	// current is the id of each camera's latest event: a buffered down is
-	// sent only while it is still its camera's latest.
+	// current is the id of the latest event of each camera that has
+	// events waiting for a decision (pending): a buffered down is sent
+	// only while it is still its camera's latest. Cameras with nothing
+	// waiting are not kept (a province's first sweep has an event for each
+	// of its 500,000 cameras).
 	current map[string]string
+	pending map[string]int    // camera -> open decisions of its events
 	groups  map[string]*batch // camera.down buffered by group key
 	held    []*batch          // waiting for one webhook's min_duration
 	refs    map[string]int    // stream id -> open decisions
@@ -42,6 +46,7 @@ func newConsumer(d *Dispatcher) *consumer {
 
 func (c *consumer) reset() {
 	c.current = make(map[string]string)
+	c.pending = make(map[string]int)
 	c.groups = make(map[string]*batch)
 	c.refs = make(map[string]int)
 	c.held, c.acks, c.retry, c.iso = nil, nil, nil, nil
@@ -180,6 +185,10 @@ func (c *consumer) release(evs []Event) {
 		if c.refs[ev.ID] <= 0 {
 			delete(c.refs, ev.ID)
 			c.acks = append(c.acks, ev.ID)
+		}
+		if c.pending[ev.CameraID]--; c.pending[ev.CameraID] <= 0 {
+			delete(c.pending, ev.CameraID)
+			delete(c.current, ev.CameraID)
 		}
 	}
 }

@@ -45,6 +45,7 @@ func groupOf(c *sharpeyes.Camera, id string) (string, *GroupRef) {
 func (c *consumer) buffer(snap *store.Snapshot, ev Event) {
 	c.current[ev.CameraID] = ev.ID
 	c.refs[ev.ID]++
+	c.pending[ev.CameraID]++
 	now := c.d.now()
 	if ev.Type == CameraDegraded {
 		key := "degraded:" + ev.ID
@@ -111,6 +112,7 @@ func (c *consumer) live(evs []Event) []Event {
 func (c *consumer) hold(b *batch, wh string, evs []Event, due time.Time) {
 	for _, ev := range evs {
 		c.refs[ev.ID]++
+		c.pending[ev.CameraID]++
 	}
 	c.held = append(c.held, &batch{key: b.key, group: b.group, kind: b.kind, events: evs, due: due, webhook: wh})
 }

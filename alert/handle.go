@@ -32,13 +32,21 @@ func (c *consumer) handleAll(ctx context.Context, evs []Event) error {
 	return nil
 }
 
+// supersede makes ev its camera's latest event when the camera has
+// events waiting for a decision, so that they are no longer sent.
+func (c *consumer) supersede(ev Event) {
+	if _, ok := c.current[ev.CameraID]; ok {
+		c.current[ev.CameraID] = ev.ID
+	}
+}
+
 func (c *consumer) handle(ctx context.Context, snap *store.Snapshot, ev Event) error {
 	switch {
 	case (ev.Type == CameraDown || ev.Type == CameraDegraded) && ev.CameraID != "":
 		c.buffer(snap, ev)
 		return nil
 	case ev.Type == CameraUp && ev.CameraID != "":
-		c.current[ev.CameraID] = ev.ID
+		c.supersede(ev)
 		if err := c.resolve(ctx, snap, ev); err != nil {
 			return err
 		}
@@ -55,7 +63,7 @@ func (c *consumer) handle(ctx context.Context, snap *store.Snapshot, ev Event) e
 		}
 	case ev.CameraID != "":
 		// Other changes (to unknown) only end what a buffered down said.
-		c.current[ev.CameraID] = ev.ID
+		c.supersede(ev)
 	}
 	c.acks = append(c.acks, ev.ID)
 	return nil
