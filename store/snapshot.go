@@ -265,6 +265,13 @@ func intern(c *sharpeyes.Camera) {
 	c.Owner = unique.Make(c.Owner).Value()
 	c.Lifecycle = unique.Make(c.Lifecycle).Value()
 	c.Probe = unique.Make(c.Probe).Value()
+	// The GB/T 28181 fields are parts of the id (Normalize derives them):
+	// substrings of it cost one allocation, the decoded JSON six.
+	if c.GB != nil {
+		if gb, err := sharpeyes.CheckID(c.ID); err == nil && gb != nil {
+			c.GB = gb
+		}
+	}
 }
 
 // Page is one page of a camera list.
