@@ -68,6 +68,9 @@ func Start(tb testing.TB, opts ...Option) *Server {
 	return s
 }
 
+// Pid returns the process id of the running redis-server.
+func (s *Server) Pid() int { return s.cmd.Process.Pid }
+
 func (s *Server) launch() {
 	s.tb.Helper()
 	if err := s.tryLaunch(); err != nil {
@@ -84,6 +87,7 @@ func (s *Server) tryLaunch() error {
 		"--save", "", "--appendonly", "no", "--dir", s.dir,
 		"--logfile", filepath.Join(s.dir, "redis.log")}, s.args...)
 	s.cmd = exec.Command("redis-server", args...)
+	dieWithParent(s.cmd)
 	if err := s.cmd.Start(); err != nil {
 		return fmt.Errorf("start redis-server: %w", err)
 	}
