@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -112,21 +113,35 @@ func (c *reused[T]) get(ctx context.Context, q Query, compute func(context.Conte
 
 // run computes e, detached from the asking query's cancellation, and
 // forgets it (when it is still q's) if it failed.
+// A computation that panics fails its waiters with errComputePanicked
+// (and the panic goes on up the asking query's goroutine), so that
+// nobody waits on it for ever.
 func (c *reused[T]) run(ctx context.Context, q Query, e *reusedEntry[T], compute func(context.Context) (T, error)) {
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), reuseTimeout)
 	defer cancel()
 	c.computed.Add(1)
-	e.val, e.err = compute(cctx)
-	e.at = c.now()
-	close(e.ready)
-	if e.err != nil {
-		c.mu.Lock()
-		if c.m[q] == e {
-			delete(c.m, q)
+	finished := false
+	defer func() {
+		if !finished {
+			e.err = errComputePanicked
 		}
-		c.mu.Unlock()
-	}
+		e.at = c.now()
+		close(e.ready)
+		if e.err != nil {
+			c.mu.Lock()
+			if c.m[q] == e {
+				delete(c.m, q)
+			}
+			c.mu.Unlock()
+		}
+	}()
+	e.val, e.err = compute(cctx)
+	finished = true
 }
+
+// errComputePanicked is what the queries waiting on a computation that
+// panicked get.
+var errComputePanicked = errors.New("report computation failed")
 
 func (e *reusedEntry[T]) done() bool {
 	select {

@@ -118,3 +118,32 @@ func TestReusedAcrossRequestsWhoseWindowsDiffer(t *testing.T) {
 		t.Fatalf("3 requests each within a second computed the summary %d and the coverage %d times, want once each", s, c)
 	}
 }
+
+// A computation that panics does not leave the queries waiting on it
+// (or coming later) blocked.
+func TestReusedComputationThatPanicsReleasesItsWaiters(t *testing.T) {
+	ctx := context.Background()
+	c := newReused[int](time.Second, func() time.Time { return t0 })
+	started, release := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer func() { _ = recover() }()
+		_, _ = c.get(ctx, Query{}, func(context.Context) (int, error) { close(started); <-release; panic("boom") })
+	}()
+	<-started
+	waited := make(chan error, 1)
+	go func() {
+		_, err := c.get(ctx, Query{}, func(context.Context) (int, error) { return 2, nil })
+		waited <- err
+	}()
+	close(release)
+	// The waiter either waited on the computation (and gets its error) or
+	// came after it (and computes its own): it must not block.
+	select {
+	case <-waited:
+	case <-time.After(10 * time.Second):
+		t.Fatal("a query waiting on a computation that panicked is still blocked after 10 s")
+	}
+	if v, err := c.get(ctx, Query{}, func(context.Context) (int, error) { return 2, nil }); v != 2 || err != nil {
+		t.Fatalf("after the panic: %d, %v; want 2 (computed after it)", v, err)
+	}
+}
