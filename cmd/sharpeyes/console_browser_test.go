@@ -24,7 +24,12 @@ func consoleServe(t *testing.T, n int) string {
 	// No GB/T 28181 devices: their channels appear and change state on
 	// the devices' own clock, which the console tests' counts cannot
 	// follow (TestServeDemoShowsRegisteredGBDevices covers them).
-	base, _, _ := startServe(t, env, "--demo", fmt.Sprint(n), "--demo-gb", "0")
+	base, logs, _ := startServe(t, env, "--demo", fmt.Sprint(n), "--demo-gb", "0")
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("serve logged:\n%s", tail(logs.String(), 6000))
+		}
+	})
 	await(t, 60*time.Second, "a sweep to find cameras up and down", func() bool {
 		var s struct{ Up, Down int }
 		getJSON(t, base+"/api/v1/status/summary", &s)
