@@ -43,6 +43,7 @@ import (
 // when the run itself breaks, not when a target is missed: the report
 // says which targets were met.
 //
+// SE_PROVINCE_LOGS=dir writes each process's log there.
 // SE_PROVINCE_BASELINE=1 runs the baseline: collectors that read the
 // whole inventory (collector.shards 63) and reports computed per request
 // (reports.reuse 0s). SE_PROVINCE_KILLS=0 leaves out the kill sweeps.
@@ -280,6 +281,13 @@ func TestProvinceBenchmark(t *testing.T) {
 				}
 			}
 			t.Logf("%s: %d GCs; last: %s", p.name, len(last), strings.Join(last[max(0, len(last)-3):], " | "))
+		}
+	}
+	if dir := os.Getenv("SE_PROVINCE_LOGS"); dir != "" {
+		for _, p := range procs {
+			if err := os.WriteFile(dir+"/"+p.name+".log", []byte(p.logs.String()), 0o644); err != nil {
+				t.Error(err)
+			}
 		}
 	}
 	out := rep.markdown()
