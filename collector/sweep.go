@@ -263,6 +263,7 @@ func (c *Collector) claim(ctx context.Context, p plan, shards *shardSet, w *writ
 				wake = earliest(wake, due.Add(grace))
 			}
 		}
+		c.log.Debug("claim pass", "slot", p.slot, "members", len(members), "mine", mine, "others", others, "waiting", rest)
 		held, err := c.claimPass(ctx, p, shards, append(mine, others...), w)
 		if ctx.Err() != nil || time.Now().After(p.deadline) {
 			return

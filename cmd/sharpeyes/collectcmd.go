@@ -218,6 +218,10 @@ func newCollector(cfg config.Config, log *slog.Logger, s *store.Store, m *metric
 		MaxClockDrift: cc.MaxClockDrift.Std(), Spread: cc.Spread, Shards: cc.Shards,
 		LeaseTTL: cc.LeaseTTL.Std(), IsolationThreshold: cc.IsolationThreshold, Groups: cc.Groups,
 	}
+	warnLeaseTTL(log, cc.LeaseTTL.Std(), "", cc.Schedule)
+	for _, g := range cc.Groups {
+		warnLeaseTTL(log, cc.LeaseTTL.Std(), g.Name, g.Schedule)
+	}
 	if m != nil {
 		m.SweepInterval(groupName(""), scheduleInterval(cc.Schedule))
 		for _, g := range cc.Groups {
@@ -233,6 +237,19 @@ func newCollector(cfg config.Config, log *slog.Logger, s *store.Store, m *metric
 		}
 	}
 	return collector.New(o)
+}
+
+// warnLeaseTTL warns when lease_ttl is not well below a schedule's
+// interval: a dead replica's shards are taken over lease_ttl/2 after they
+// came due (lease_ttl for those it held), and sweeps end at 9/10 of the
+// interval, so its last shards would be missed until the next sweep.
+func warnLeaseTTL(log *slog.Logger, ttl time.Duration, group, schedule string) {
+	iv := scheduleInterval(schedule)
+	if iv <= 0 || 2*ttl <= iv {
+		return
+	}
+	log.Warn("collector.lease_ttl is not at most half the sweep interval: if a replica dies mid-sweep, the others may take over its last shards only after the sweep's deadline (they are probed at the next sweep); lower collector.lease_ttl",
+		"group", groupName(group), "lease_ttl", ttl.String(), "interval", iv.String())
 }
 
 func groupName(g string) string {

@@ -43,7 +43,8 @@ import (
 // when the run itself breaks, not when a target is missed: the report
 // says which targets were met.
 //
-// SE_PROVINCE_LOGS=dir writes each process's log there.
+// SE_PROVINCE_LOGS=dir writes each process's log there (with
+// SE_PROVINCE_DEBUG=1 at debug level).
 // SE_PROVINCE_BASELINE=1 runs the baseline: collectors that read the
 // whole inventory (collector.shards 63) and reports computed per request
 // (reports.reuse 0s). SE_PROVINCE_KILLS=0 leaves out the kill sweeps.
@@ -120,6 +121,9 @@ func TestProvinceBenchmark(t *testing.T) {
 		"SHARPEYES_COLLECTOR_PROBE_TIMEOUT=2s",
 		"SHARPEYES_COLLECTOR_CONCURRENCY=1000",
 		"SHARPEYES_LOG_LEVEL=info",
+	}
+	if os.Getenv("SE_PROVINCE_DEBUG") == "1" {
+		env[len(env)-1] = "SHARPEYES_LOG_LEVEL=debug"
 	}
 	if os.Getenv("SE_PROVINCE_GCTRACE") == "1" {
 		env = append(env, "GODEBUG=gctrace=1")
@@ -211,6 +215,21 @@ func TestProvinceBenchmark(t *testing.T) {
 		sw.seqs = map[int64]int{}
 		for _, id := range ids {
 			sw.seqs[int64(sts[id].Seq)-int64(k+1)]++
+		}
+		if os.Getenv("SE_PROVINCE_DEBUG") == "1" && sw.seqs[-1] > 0 {
+			missed := map[int]int{}
+			for _, id := range ids {
+				if sts[id].Seq < int64(k+1) {
+					missed[store.PartitionOf(id)]++
+				}
+			}
+			for part, n := range missed {
+				key := store.SweepLeaseKey(slot, part)
+				owner, _ := rdb.Get(ctx, key).Result()
+				ttl, _ := rdb.PTTL(ctx, key).Result()
+				done, _ := rdb.Get(ctx, key+":done").Result()
+				t.Logf("sweep %s: %d cameras of partition %d not written; lease %q (ttl %s), done %q", slot, n, part, owner, ttl, done)
+			}
 		}
 		rep.sweeps = append(rep.sweeps, sw)
 		t.Logf("sweep %s: probed %v, cameras by times probed %v, by writes - sweeps %v", slot, sw.probed, sw.hits, sw.seqs)
