@@ -230,3 +230,32 @@ func TestTakenOverShardsArePartitionsTheTakerReads(t *testing.T) {
 		t.Fatalf("the takers probed %d partitions, want more than their own 44 at most", n)
 	}
 }
+
+// A replica that died mid-sweep stays a member until lease_ttl after its
+// last heartbeat, and the others take its unclaimed shards only a grace
+// after they came due. With lease_ttl as long as the interval, that grace
+// used to end after the sweep's deadline for the last shards to come due:
+// they went unprobed until the next sweep. The grace is now capped so
+// that the last shard's takeover fits before the deadline.
+func TestADeadMembersLastShardsAreTakenBeforeTheDeadline(t *testing.T) {
+	r := newRig(t)
+	cams := fakeCameras(600, "d/t")
+	r.put(t, cams)
+	r.clock.Set(t0)
+	const interval = 20 * time.Second
+	rd := newReaders(t, r, cams, 2, func(_ int, o *collector.Options) {
+		o.Schedule = "@every 20s" // deadline 18 s after the scheduled time
+		o.Spread = 0.5            // shards come due over 10 s
+		o.LeaseTTL = interval     // a grace of 10 s: past the deadline for the last ones
+	})
+	// The dead member: it heartbeat just now and will never claim a shard.
+	if _, err := rd.stores[0].Heartbeat(context.Background(), "dead-replica", interval); err != nil {
+		t.Fatal(err)
+	}
+	errs := rd.sweep(background(2), time.Now())
+	if errs[0] != nil || errs[1] != nil {
+		t.Fatalf("errors: %v", errs)
+	}
+	hits, _ := rd.take()
+	checkSweep(t, r, cams, hits, 1, 1, t0)
+}

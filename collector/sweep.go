@@ -227,8 +227,8 @@ func (c *Collector) snapshot(ctx context.Context, onErr func(error)) (*store.Sna
 // deadline passes or ctx ends. The shards are divided among the live
 // members (assign); at each pass this replica tries, of the shards that
 // are due, first its own, then those of others whose owner is not live or
-// that are still unclaimed LeaseTTL/2 after they became due (their owner
-// may be slow or dying). Leases still guard every shard: one held by
+// that are still unclaimed a grace after they became due (their owner
+// may be slow or dying; see takeoverGrace). Leases still guard every shard: one held by
 // another replica is tried again at a later pass, so that the shards of a
 // replica that died are taken once their lease expires; a shard this
 // replica took is never tried again. Passes come every poll and whenever a
@@ -238,7 +238,7 @@ func (c *Collector) snapshot(ctx context.Context, onErr func(error)) (*store.Sna
 func (c *Collector) claim(ctx context.Context, p plan, shards *shardSet, w *writer) {
 	pending := claimOrder(shards.sizes, p.spread > 0)
 	poll := min(c.o.LeaseTTL/4, time.Second)
-	grace := c.o.LeaseTTL / 2
+	grace := takeoverGrace(p, c.o.LeaseTTL, len(shards.sizes))
 	for len(pending) > 0 {
 		members := c.members.members()
 		owners := assignSizes(members, shards.sizes)
@@ -281,6 +281,22 @@ func (c *Collector) claim(ctx context.Context, p plan, shards *shardSet, w *writ
 			w.trouble(err)
 		}
 	}
+}
+
+// takeoverGrace is how long after a shard came due another replica waits
+// for its live owner to claim it: LeaseTTL/2, but no longer than half the
+// time between the last shard coming due and the deadline. A replica that
+// died stays a member for up to LeaseTTL, so with a LeaseTTL close to the
+// interval its last shards would otherwise be taken over only after the
+// deadline and go unprobed until the next sweep.
+func takeoverGrace(p plan, leaseTTL time.Duration, shards int) time.Duration {
+	grace := leaseTTL / 2
+	if shards > 0 {
+		if room := p.deadline.Sub(p.due(shards-1, shards)) / 2; room > 0 && room < grace {
+			grace = room
+		}
+	}
+	return grace
 }
 
 // earliest returns the earlier of a and b.
