@@ -18,9 +18,10 @@
 // the same owners, and while the members stay the same each owns the same
 // shards in every sweep of every group. A replica claims its own shards as
 // they come due, and another's once its owner is not live or the shard is
-// still unclaimed LeaseTTL/2 after it came due: a dead replica's shards
-// are finished within about a lease period, well before the sweep's
-// deadline. Status writes are compare-and-set (store.ApplyStatuses), so
+// still unclaimed LeaseTTL/2 after it came due (less when that would
+// pass the sweep's deadline for the last shards to come due): a dead
+// replica's shards are finished within about a lease period, before the
+// deadline as long as LeaseTTL is at most half the interval. Status writes are compare-and-set (store.ApplyStatuses), so
 // two replicas never record one change twice. Scheduled sweeps are named
 // by their group and scheduled second; `collect --once` runs join the
 // once-sweep the store names while it runs (store.JoinOnceSweep), so runs
