@@ -123,18 +123,8 @@ func TestClusterMasterFailoverMidSweep(t *testing.T) {
 	})
 
 	// The victim: the master holding the most keys, and its replica.
-	victim, most := "", int64(-1)
-	for _, a := range cl.Addrs {
-		if role, err := redistest.Role(ctx, a); err != nil || role != "master" {
-			continue
-		}
-		rdb := redis.NewClient(&redis.Options{Addr: a})
-		n, err := rdb.DBSize(ctx).Result()
-		rdb.Close()
-		if err == nil && n > most {
-			victim, most = a, n
-		}
-	}
+	top := redistest.MostKeys(cl.Masters(ctx))
+	victim, most := top.Addr, top.Keys
 	replica, err := redistest.ReplicaOf(ctx, victim)
 	if err != nil {
 		t.Fatal(err)

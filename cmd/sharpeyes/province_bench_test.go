@@ -14,8 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/sharpeyes/sharpeyes"
 	"github.com/sharpeyes/sharpeyes/fleet"
 	"github.com/sharpeyes/sharpeyes/internal/redistest"
@@ -81,19 +79,13 @@ func TestProvinceBenchmark(t *testing.T) {
 	}
 	t.Cleanup(func() { rdb.Close() })
 	s := store.New(rdb)
-	probed := 0
-	for _, c := range f.Cameras() {
-		if c.Lifecycle.Probed() {
-			probed++
-		}
-	}
-	rep.probed = probed
-	var ids []string
+	var ids []string // the cameras the collectors probe
 	for _, c := range f.Cameras() {
 		if c.Lifecycle.Probed() {
 			ids = append(ids, c.ID)
 		}
 	}
+	rep.probed = len(ids)
 	begin := time.Now()
 	if _, err := s.PutMany(ctx, f.Cameras()); err != nil {
 		t.Fatalf("import: %v", err)
@@ -247,16 +239,7 @@ func TestProvinceBenchmark(t *testing.T) {
 	waitSweep(1)
 
 	// Each master's share of keys and memory.
-	for _, a := range cl.Addrs {
-		if role, err := redistest.Role(ctx, a); err != nil || role != "master" {
-			continue
-		}
-		c := redis.NewClient(&redis.Options{Addr: a})
-		keys, _ := c.DBSize(ctx).Result()
-		info, _ := c.Info(ctx, "memory").Result()
-		c.Close()
-		rep.masters = append(rep.masters, provinceMaster{addr: a, keys: keys, mem: infoInt(info, "used_memory")})
-	}
+	rep.masters = cl.Masters(ctx)
 
 	// One PATCH, then one request to each API replica and the next sweep:
 	// how many partitions does each process read?
@@ -330,11 +313,6 @@ type provinceSweep struct {
 	ended time.Duration
 }
 
-type provinceMaster struct {
-	addr      string
-	keys, mem int64
-}
-
 type latencies struct {
 	n, errors int
 	p50, p99  time.Duration
@@ -346,7 +324,7 @@ type provinceReport struct {
 	interval        time.Duration
 	importTime      time.Duration
 	sweeps          []provinceSweep
-	masters         []provinceMaster
+	masters         []redistest.MasterLoad
 	coverage        latencies
 	summary         latencies
 	apiRSSDuring    [2][]int64 // KiB, before and after the load
@@ -373,12 +351,12 @@ func (r *provinceReport) markdown() string {
 	}
 	var keys, mem int64
 	for _, m := range r.masters {
-		keys, mem = keys+m.keys, mem+m.mem
+		keys, mem = keys+m.Keys, mem+m.UsedMemory
 	}
 	b.WriteString("\n| master | keys | share | used_memory | share |\n| --- | ---: | ---: | ---: | ---: |\n")
 	for _, m := range r.masters {
-		fmt.Fprintf(&b, "| %s | %d | %.1f %% | %.0f MB | %.1f %% |\n", m.addr, m.keys, 100*float64(m.keys)/float64(max(keys, 1)),
-			float64(m.mem)/1e6, 100*float64(m.mem)/float64(max(mem, 1)))
+		fmt.Fprintf(&b, "| %s | %d | %.1f %% | %.0f MB | %.1f %% |\n", m.Addr, m.Keys, 100*float64(m.Keys)/float64(max(keys, 1)),
+			float64(m.UsedMemory)/1e6, 100*float64(m.UsedMemory)/float64(max(mem, 1)))
 	}
 	b.WriteString("\n| request (16 clients, during sweep 2) | requests | errors | req/s | p50 | p99 |\n| --- | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, l := range []struct {
@@ -416,18 +394,8 @@ func provinceKills(t *testing.T, rep *provinceReport, cl *redistest.Cluster, s *
 	waitSweep(3, collectors[:2]...)
 
 	time.Sleep(time.Until(sweepAt(4).Add(interval / 6)))
-	victim, most := "", int64(-1)
-	for _, a := range cl.Addrs {
-		if role, err := redistest.Role(ctx, a); err != nil || role != "master" {
-			continue
-		}
-		c := redis.NewClient(&redis.Options{Addr: a})
-		n, err := c.DBSize(ctx).Result()
-		c.Close()
-		if err == nil && n > most {
-			victim, most = a, n
-		}
-	}
+	top := redistest.MostKeys(cl.Masters(ctx))
+	victim, most := top.Addr, top.Keys
 	var mu sync.Mutex
 	var notReady []time.Time
 	stop := make(chan struct{})
@@ -576,15 +544,4 @@ func procStatus(pid int, field string) int64 {
 		}
 	}
 	return -1
-}
-
-// infoInt reads one integer field of an INFO reply.
-func infoInt(info, field string) int64 {
-	for line := range strings.SplitSeq(info, "\r\n") {
-		if v, ok := strings.CutPrefix(line, field+":"); ok {
-			n, _ := strconv.ParseInt(v, 10, 64)
-			return n
-		}
-	}
-	return 0
 }

@@ -3,6 +3,7 @@ package redistest
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -123,4 +124,49 @@ func MarkedFailed(ctx context.Context, addr, failed string) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// MasterLoad is what one master of a cluster holds.
+type MasterLoad struct {
+	Addr       string
+	Keys       int64 // DBSIZE
+	UsedMemory int64 // INFO memory used_memory, bytes
+}
+
+// Masters returns the keys and memory of each node that answers as a
+// master now (a killed node is left out).
+func (c *Cluster) Masters(ctx context.Context) []MasterLoad {
+	var out []MasterLoad
+	for _, a := range c.Addrs {
+		if role, err := Role(ctx, a); err != nil || role != "master" {
+			continue
+		}
+		rdb := redis.NewClient(&redis.Options{Addr: a, MaxRetries: -1})
+		keys, err := rdb.DBSize(ctx).Result()
+		info, ierr := rdb.Info(ctx, "memory").Result()
+		rdb.Close()
+		if err != nil || ierr != nil {
+			continue
+		}
+		m := MasterLoad{Addr: a, Keys: keys}
+		for _, l := range strings.Split(info, "\n") {
+			if v, ok := strings.CutPrefix(strings.TrimSpace(l), "used_memory:"); ok {
+				m.UsedMemory, _ = strconv.ParseInt(v, 10, 64)
+			}
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// MostKeys returns the master holding the most keys (zero when none answers).
+func MostKeys(masters []MasterLoad) MasterLoad {
+	var most MasterLoad
+	most.Keys = -1
+	for _, m := range masters {
+		if m.Keys > most.Keys {
+			most = m
+		}
+	}
+	return most
 }
