@@ -198,7 +198,7 @@ func TestRefusingSampleInventoryGoesDownWithoutIsolation(t *testing.T) {
 		t.Fatal(err)
 	}
 	var probed []sharpeyes.Camera
-	for _, c := range snap.Cameras {
+	for _, c := range snap.Cameras() {
 		if c.Lifecycle.Probed() {
 			probed = append(probed, c)
 		}

@@ -162,7 +162,7 @@ func (c *Collector) shardsOf(ctx context.Context, p plan, w *writer) (*shardSet,
 		if err != nil {
 			return nil, err
 		}
-		return wholeSet(partition(snap.Cameras, c.o.Shards, p.match)), nil
+		return wholeSet(partition(snap.Cameras(), c.o.Shards, p.match)), nil
 	}
 	var sizes []int
 	err := retry(ctx, func(ctx context.Context) error {

@@ -31,8 +31,8 @@ func TestExportJSONDecodesToTheSameCameras(t *testing.T) {
 		t.Fatal(err)
 	}
 	cams := mustDecode(t, string(mustExport(t, s, inventory.FormatJSON)))
-	if !reflect.DeepEqual(cams, snap.Cameras) {
-		t.Fatalf("JSON export decodes to %d cameras unlike the %d stored", len(cams), len(snap.Cameras))
+	if stored := snap.Cameras(); !reflect.DeepEqual(cams, stored) {
+		t.Fatalf("JSON export decodes to %d cameras unlike the %d stored", len(cams), len(stored))
 	}
 }
 

@@ -64,5 +64,5 @@ func storedCount(t testing.TB, s *store.Store) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return len(snap.Cameras)
+	return snap.Len()
 }

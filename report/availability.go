@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/sharpeyes/sharpeyes"
+	"github.com/sharpeyes/sharpeyes/store"
 )
 
 // TimeFigures are Figures as the reports show them: seconds, and
@@ -93,8 +94,8 @@ func (r *Reporter) availability(ctx context.Context, q Query, deadline time.Dura
 		groups[i].Key = k
 	}
 	total := &AvailabilityGroup{Group: Group{Key: TotalKey}}
-	figs := make([]Figures, len(fl.cams))
-	for i := range fl.cams {
+	figs := make([]Figures, fl.len())
+	for i := range figs {
 		tl[i].Deadline = int64(deadline)
 		figs[i] = Compute(tl[i])
 		for _, g := range []*AvailabilityGroup{&groups[gr.of[i]], total} {
@@ -109,20 +110,20 @@ func (r *Reporter) availability(ctx context.Context, q Query, deadline time.Dura
 	rep := &Availability{GroupBy: q.GroupBy, Level: q.level(), From: q.From.UTC(), To: to.UTC(), At: now.UTC(),
 		Groups: groups, Total: *total, Worst: []CameraAvailability{}}
 	for _, i := range worst(figs, q.Worst) {
-		rep.Worst = append(rep.Worst, cameraAvailability(fl.cams[i], figs[i]))
+		rep.Worst = append(rep.Worst, cameraAvailability(fl.snap, int(fl.idx[i]), figs[i]))
 	}
 	if q.Cameras {
-		rep.Cameras = make([]CameraAvailability, len(fl.cams))
-		for i, c := range fl.cams {
-			rep.Cameras[i] = cameraAvailability(c, figs[i])
+		rep.Cameras = make([]CameraAvailability, fl.len())
+		for i, j := range fl.idx {
+			rep.Cameras[i] = cameraAvailability(fl.snap, int(j), figs[i])
 		}
 	}
 	return rep, nil
 }
 
-func cameraAvailability(c *sharpeyes.Camera, f Figures) CameraAvailability {
-	return CameraAvailability{CameraID: c.ID, Name: c.Name, Region: c.Region, Maintainer: c.Maintainer,
-		Uplink: c.Uplink, Lifecycle: c.Lifecycle, TimeFigures: newTimeFigures(f)}
+func cameraAvailability(snap *store.Snapshot, i int, f Figures) CameraAvailability {
+	return CameraAvailability{CameraID: snap.ID(i), Name: snap.Name(i), Region: snap.Region(i), Maintainer: snap.Maintainer(i),
+		Uplink: snap.Uplink(i), Lifecycle: snap.Lifecycle(i), TimeFigures: newTimeFigures(f)}
 }
 
 func (g *AvailabilityGroup) finish() {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sharpeyes/sharpeyes"
+	"github.com/sharpeyes/sharpeyes/store"
 )
 
 // BuildoutGroup is one row of the build-out report. Overdue counts
@@ -28,23 +29,24 @@ type BuildoutGroup struct {
 	Commissioned       map[string]int `json:"commissioned"`
 }
 
-func (g *BuildoutGroup) add(c *sharpeyes.Camera, st sharpeyes.State, today sharpeyes.Date) {
+func (g *BuildoutGroup) add(snap *store.Snapshot, i int, st sharpeyes.State, today sharpeyes.Date) {
+	lc, due, installed := snap.Lifecycle(i), snap.Due(i), snap.InstalledAt(i)
 	var l Lifecycles
-	l.add(codeOf(c.Lifecycle, sharpeyes.Lifecycles))
+	l.add(codeOf(lc, sharpeyes.Lifecycles))
 	g.Total++
 	g.Planned += l.Planned
 	g.Building += l.Building
 	g.Active += l.Active
 	g.Retired += l.Retired
-	unfinished := c.Lifecycle == sharpeyes.Planned || c.Lifecycle == sharpeyes.Building
-	if unfinished && c.Due != "" && c.Due < today {
+	unfinished := lc == sharpeyes.Planned || lc == sharpeyes.Building
+	if unfinished && due != "" && due < today {
 		g.Overdue++
 	}
-	if c.Lifecycle == sharpeyes.Building && answers(st) {
+	if lc == sharpeyes.Building && answers(st) {
 		g.ReadyForAcceptance++
 	}
-	if len(c.InstalledAt) >= len("2006-01") {
-		g.Commissioned[string(c.InstalledAt[:len("2006-01")])]++
+	if len(installed) >= len("2006-01") {
+		g.Commissioned[string(installed[:len("2006-01")])]++
 	}
 }
 
@@ -77,9 +79,9 @@ func (r *Reporter) Buildout(ctx context.Context, q Query) (*Buildout, error) {
 	// A due date has passed once today, in the timezone, is later. Dates
 	// are stored normalised (YYYY-MM-DD), so they compare as strings.
 	today := sharpeyes.Date(now.In(r.loc).Format(time.DateOnly))
-	for i, c := range fl.cams {
-		groups[gr.of[i]].add(c, fl.state(i), today)
-		total.add(c, fl.state(i), today)
+	for i, j := range fl.idx {
+		groups[gr.of[i]].add(fl.snap, int(j), fl.state(i), today)
+		total.add(fl.snap, int(j), fl.state(i), today)
 	}
 	return &Buildout{GroupBy: q.GroupBy, Level: q.level(), At: now.UTC(), Groups: groups, Total: total,
 		Months: slices.Sorted(maps.Keys(total.Commissioned))}, nil

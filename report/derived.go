@@ -35,7 +35,7 @@ func (d *derived) activeSpans(snap *store.Snapshot, es []entry[sharpeyes.Lifecyc
 	if d.activeSnap == snap && d.activeVer == v {
 		return d.active
 	}
-	changes := bucket(len(snap.Cameras), len(es), func(yield func(int, sharpeyes.LifecycleChange)) {
+	changes := bucket(snap.Len(), len(es), func(yield func(int, sharpeyes.LifecycleChange)) {
 		for _, e := range es {
 			i, ok := snap.Index(e.v.CameraID)
 			if !ok {
@@ -44,9 +44,9 @@ func (d *derived) activeSpans(snap *store.Snapshot, es []entry[sharpeyes.Lifecyc
 			yield(i, e.v)
 		}
 	})
-	active := make([]Spans, len(snap.Cameras))
-	for i := range snap.Cameras {
-		active[i] = ActiveSpans(changes[i], snap.Cameras[i].Lifecycle)
+	active := make([]Spans, snap.Len())
+	for i := range active {
+		active[i] = ActiveSpans(changes[i], snap.Lifecycle(i))
 	}
 	d.activeSnap, d.activeVer, d.active = snap, v, active
 	return active
@@ -60,7 +60,7 @@ func (d *derived) knownSpans(snap *store.Snapshot, es []entry[store.KnownRecord]
 	if d.knownSnap == snap && d.knownVer == v {
 		return d.known
 	}
-	known := make([]Spans, len(snap.Cameras))
+	known := make([]Spans, snap.Len())
 	for _, e := range es {
 		if i, ok := snap.Index(e.v.CameraID); ok {
 			known[i] = KnownSpans(e.v.Since)

@@ -14,8 +14,7 @@ import (
 // It is shared between requests and must not be modified.
 type selection struct {
 	snap *store.Snapshot
-	cams []*sharpeyes.Camera
-	idx  []int32 // snapshot index of each camera
+	idx  []int32 // snapshot index of each camera, in id order
 	lcs  []uint8 // lifecycle code of each camera
 	pos  []int32 // snapshot index -> position in cams, -1 when left out
 
@@ -36,7 +35,10 @@ func (fl *fleet) st(i int) uint8 { return fl.codes[fl.idx[i]] }
 // state returns the state of camera i of the fleet.
 func (fl *fleet) state(i int) sharpeyes.State { return sharpeyes.States[fl.st(i)] }
 
-// at returns where the camera of snapshot index i sits in fl.cams, or -1
+// len returns the number of cameras selected.
+func (sel *selection) len() int { return len(sel.idx) }
+
+// at returns where the camera of snapshot index i sits in fl.idx, or -1
 // (also for i = -1).
 func (fl *fleet) at(i int32) int {
 	if i < 0 {
@@ -45,7 +47,7 @@ func (fl *fleet) at(i int32) int {
 	return int(fl.pos[i])
 }
 
-// position returns where the camera with id sits in fl.cams, or -1.
+// position returns where the camera with id sits in fl.idx, or -1.
 func (fl *fleet) position(id string) int {
 	i, ok := fl.snap.Index(id)
 	if !ok {
@@ -74,16 +76,15 @@ func codeOf[T comparable](v T, all []T) uint8 {
 func stateCode(s sharpeyes.State) uint8 { return min(codeOf(s, sharpeyes.States), stUnknown) }
 
 func selectCameras(snap *store.Snapshot, codes []uint8, f sharpeyes.Filter) *selection {
-	sel := &selection{snap: snap, pos: make([]int32, len(snap.Cameras))}
+	sel := &selection{snap: snap, pos: make([]int32, snap.Len())}
 	want := stateCode(f.State)
-	for i := range snap.Cameras {
-		c := &snap.Cameras[i]
+	all := f == (sharpeyes.Filter{})
+	for i := range snap.Len() {
 		sel.pos[i] = -1
-		if f.Match(c) && (f.State == "" || codes[i] == want) {
-			sel.pos[i] = int32(len(sel.cams))
-			sel.cams = append(sel.cams, c)
+		if (all || snap.Match(i, f)) && (f.State == "" || codes[i] == want) {
+			sel.pos[i] = int32(len(sel.idx))
 			sel.idx = append(sel.idx, int32(i))
-			sel.lcs = append(sel.lcs, codeOf(c.Lifecycle, sharpeyes.Lifecycles))
+			sel.lcs = append(sel.lcs, codeOf(snap.Lifecycle(i), sharpeyes.Lifecycles))
 		}
 	}
 	return sel
@@ -111,9 +112,9 @@ func (sel *selection) grouping(q Query) *grouping {
 		return g
 	}
 	index := make(map[string]int32)
-	g := &grouping{of: make([]int32, len(sel.cams))}
-	for i, c := range sel.cams {
-		k := q.key(c)
+	g := &grouping{of: make([]int32, sel.len())}
+	for i, j := range sel.idx {
+		k := q.key(sel.snap, int(j))
 		n, ok := index[k]
 		if !ok {
 			n = int32(len(g.keys))

@@ -52,7 +52,7 @@ func (m *probeMask) get(ctx context.Context, s *store.Store, snap *store.Snapsho
 	if err != nil {
 		return nil, fmt.Errorf("summary: %w", err)
 	}
-	has := make([]bool, len(snap.Cameras))
+	has := make([]bool, snap.Len())
 	for _, id := range ids {
 		if i, ok := snap.Index(id); ok {
 			has[i] = true

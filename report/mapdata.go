@@ -52,11 +52,12 @@ type mapBody struct {
 	etag      string
 }
 
-// hasPosition reports whether c has coordinates. 0,0 is the blank of
-// spreadsheets (no camera of a Chinese city is in the Gulf of Guinea) and
-// counts as none, as on the camera page.
-func hasPosition(c *sharpeyes.Camera) bool {
-	return c.Lat != nil && c.Lon != nil && (*c.Lat != 0 || *c.Lon != 0)
+// hasPosition reports whether camera i of snap has coordinates. 0,0 is
+// the blank of spreadsheets (no camera of a Chinese city is in the Gulf of
+// Guinea) and counts as none, as on the camera page.
+func hasPosition(snap *store.Snapshot, i int) bool {
+	lat, lon, ok := snap.Position(i)
+	return ok && (lat != 0 || lon != 0)
 }
 
 // mapData returns the map of the current inventory and states.
@@ -90,10 +91,10 @@ func (r *Reporter) mapData(ctx context.Context) (*mapBody, error) {
 func buildMapStatic(snap *store.Snapshot, tileURL string) *mapStatic {
 	st := &mapStatic{}
 	maint := map[string]int{}
-	for i := range snap.Cameras {
-		if c := &snap.Cameras[i]; hasPosition(c) {
+	for i := range snap.Len() {
+		if hasPosition(snap, i) {
 			st.idx = append(st.idx, int32(i))
-			maint[c.Maintainer] = 0
+			maint[snap.Maintainer(i)] = 0
 		}
 	}
 	maintainers := slices.Sorted(func(yield func(string) bool) {
@@ -114,20 +115,20 @@ func buildMapStatic(snap *store.Snapshot, tileURL string) *mapStatic {
 	}
 	b.WriteByte('{')
 	field("tile_url", tileURL)
-	fmt.Fprintf(&b, `"total":%d,"count":%d,`, len(snap.Cameras), len(st.idx))
+	fmt.Fprintf(&b, `"total":%d,"count":%d,`, snap.Len(), len(st.idx))
 	field("states", names(sharpeyes.States))
 	field("owners", append(names(sharpeyes.Owners), ""))
 	field("lifecycles", append(names(sharpeyes.Lifecycles), ""))
 	field("maintainers", maintainers)
-	st.array(&b, "ids", snap, func(c *sharpeyes.Camera, buf []byte) []byte {
-		return append(append(append(buf, '"'), c.ID...), '"') // ids are [A-Za-z0-9._-]: nothing to escape
+	st.array(&b, "ids", func(i int, buf []byte) []byte {
+		return append(append(append(buf, '"'), snap.ID(i)...), '"') // ids are [A-Za-z0-9._-]: nothing to escape
 	})
-	st.array(&b, "lat", snap, func(c *sharpeyes.Camera, buf []byte) []byte { return appendCoord(buf, *c.Lat) })
-	st.array(&b, "lon", snap, func(c *sharpeyes.Camera, buf []byte) []byte { return appendCoord(buf, *c.Lon) })
-	st.digits(&b, "owner", snap, func(c *sharpeyes.Camera) uint8 { return codeOf(c.Owner, sharpeyes.Owners) })
-	st.digits(&b, "lifecycle", snap, func(c *sharpeyes.Camera) uint8 { return codeOf(c.Lifecycle, sharpeyes.Lifecycles) })
-	st.array(&b, "maintainer", snap, func(c *sharpeyes.Camera, buf []byte) []byte {
-		return strconv.AppendInt(buf, int64(maint[c.Maintainer]), 10)
+	st.array(&b, "lat", func(i int, buf []byte) []byte { lat, _, _ := snap.Position(i); return appendCoord(buf, lat) })
+	st.array(&b, "lon", func(i int, buf []byte) []byte { _, lon, _ := snap.Position(i); return appendCoord(buf, lon) })
+	st.digits(&b, "owner", func(i int) uint8 { return codeOf(snap.Owner(i), sharpeyes.Owners) })
+	st.digits(&b, "lifecycle", func(i int) uint8 { return codeOf(snap.Lifecycle(i), sharpeyes.Lifecycles) })
+	st.array(&b, "maintainer", func(i int, buf []byte) []byte {
+		return strconv.AppendInt(buf, int64(maint[snap.Maintainer(i)]), 10)
 	})
 	b.WriteString(`"state":"`)
 	st.head = b.Bytes()
@@ -140,7 +141,7 @@ func appendCoord(buf []byte, v float64) []byte {
 }
 
 // array writes "name":[...] of the cameras with coordinates.
-func (st *mapStatic) array(b *bytes.Buffer, name string, snap *store.Snapshot, item func(*sharpeyes.Camera, []byte) []byte) {
+func (st *mapStatic) array(b *bytes.Buffer, name string, item func(int, []byte) []byte) {
 	fmt.Fprintf(b, "%q:[", name)
 	buf := make([]byte, 0, 64)
 	for n, i := range st.idx {
@@ -148,16 +149,16 @@ func (st *mapStatic) array(b *bytes.Buffer, name string, snap *store.Snapshot, i
 		if n > 0 {
 			buf = append(buf, ',')
 		}
-		b.Write(item(&snap.Cameras[i], buf))
+		b.Write(item(int(i), buf))
 	}
 	b.WriteString("],")
 }
 
 // digits writes "name":"..." with one digit per camera with coordinates.
-func (st *mapStatic) digits(b *bytes.Buffer, name string, snap *store.Snapshot, code func(*sharpeyes.Camera) uint8) {
+func (st *mapStatic) digits(b *bytes.Buffer, name string, code func(int) uint8) {
 	fmt.Fprintf(b, "%q:\"", name)
 	for _, i := range st.idx {
-		b.WriteByte('0' + code(&snap.Cameras[i]))
+		b.WriteByte('0' + code(int(i)))
 	}
 	b.WriteString(`",`)
 }

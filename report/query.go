@@ -8,6 +8,7 @@ import (
 
 	"github.com/sharpeyes/sharpeyes"
 	"github.com/sharpeyes/sharpeyes/api"
+	"github.com/sharpeyes/sharpeyes/store"
 )
 
 // GroupBy names the camera field a report groups by.
@@ -252,18 +253,18 @@ func (q Query) level() int {
 	return 0
 }
 
-// key returns the group of camera c.
-func (q Query) key(c *sharpeyes.Camera) string {
+// key returns the group of camera i of snap.
+func (q Query) key(snap *store.Snapshot, i int) string {
 	var k string
 	switch q.GroupBy {
 	case ByOwner:
-		k = string(c.Owner)
+		k = string(snap.Owner(i))
 	case ByMaintainer:
-		k = c.Maintainer
+		k = snap.Maintainer(i)
 	case ByUplink:
-		k = c.Uplink
+		k = snap.Uplink(i)
 	default:
-		k = sharpeyes.RegionLevel(c.Region, q.Level)
+		k = sharpeyes.RegionLevel(snap.Region(i), q.Level)
 	}
 	if k == "" {
 		return NoneKey

@@ -57,7 +57,7 @@ func (c *fleetCache) refresh(ctx context.Context, s *store.Store, log *slog.Logg
 	if err != nil {
 		return fmt.Errorf("report states: %w", err)
 	}
-	codes := make([]uint8, len(c.snap.Cameras))
+	codes := make([]uint8, c.snap.Len())
 	for i := range codes {
 		codes[i] = stUnknown
 	}

@@ -89,7 +89,7 @@ func (r *Reporter) summary(ctx context.Context, q Query) (*Summary, error) {
 	if has != nil {
 		sum.StaleAfterS = (2 * r.interval).Seconds()
 		for _, id := range reads.Stale {
-			if p := fl.position(id); p >= 0 && fl.cams[p].Lifecycle.Probed() && has[fl.idx[p]] {
+			if p := fl.position(id); p >= 0 && fl.snap.Lifecycle(int(fl.idx[p])).Probed() && has[fl.idx[p]] {
 				sum.Stale++
 			}
 		}
@@ -135,12 +135,12 @@ func (fl *fleet) summaryCounts(has []bool) *summaryCounts {
 		return k
 	}
 	k := &summaryCounts{codes: codes, has: mask}
-	for i, c := range fl.cams {
+	for i := range fl.idx {
 		k.g.add(fl.lcs[i], fl.st(i))
 		if fl.lcs[i] == lcBuilding && answers(fl.state(i)) {
 			k.ready++
 		}
-		if has != nil && c.Lifecycle.Probed() && !has[fl.idx[i]] {
+		if has != nil && (fl.lcs[i] == lcActive || fl.lcs[i] == lcBuilding) && !has[fl.idx[i]] {
 			k.never++
 		}
 	}

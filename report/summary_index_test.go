@@ -29,13 +29,14 @@ func fullSummary(ctx context.Context, r *Reporter, q Query) (*Summary, error) {
 	var g Group
 	sum := &Summary{At: now.UTC(), Timezone: r.loc.String()}
 	var probedIDs []string
-	for i, c := range fl.cams {
+	for i, j := range fl.idx {
 		g.add(fl.lcs[i], fl.st(i))
-		if c.Lifecycle == sharpeyes.Building && answers(fl.state(i)) {
+		lc := fl.snap.Lifecycle(int(j))
+		if lc == sharpeyes.Building && answers(fl.state(i)) {
 			sum.ReadyForAcceptance++
 		}
-		if c.Lifecycle.Probed() {
-			probedIDs = append(probedIDs, c.ID)
+		if lc.Probed() {
+			probedIDs = append(probedIDs, fl.snap.ID(int(j)))
 		}
 	}
 	g.finish()

@@ -14,7 +14,7 @@ import (
 // when it was active (lifecycle history), known (first-known times), silenced (silences matching it)
 // and down (closed outages from the cache, open ones until now).
 func (r *Reporter) timelines(ctx context.Context, fl *fleet, win Span, now time.Time) ([]Timeline, error) {
-	tl := make([]Timeline, len(fl.cams))
+	tl := make([]Timeline, fl.len())
 	for i := range tl {
 		tl[i].Window = win
 	}
@@ -36,7 +36,7 @@ func (r *Reporter) timelines(ctx context.Context, fl *fleet, win Span, now time.
 func (r *Reporter) activeSpans(ctx context.Context, fl *fleet, tl []Timeline) error {
 	err := r.life.view(ctx, func(es []entry[sharpeyes.LifecycleChange], v histVersion) {
 		active := r.derived.activeSpans(fl.snap, es, v)
-		for i := range fl.cams {
+		for i := range tl {
 			tl[i].Active = active[fl.idx[i]]
 		}
 	})
@@ -49,7 +49,7 @@ func (r *Reporter) activeSpans(ctx context.Context, fl *fleet, tl []Timeline) er
 func (r *Reporter) knownSpans(ctx context.Context, fl *fleet, tl []Timeline) error {
 	err := r.known.view(ctx, func(es []entry[store.KnownRecord], v histVersion) {
 		known := r.derived.knownSpans(fl.snap, es, v)
-		for i := range fl.cams {
+		for i := range tl {
 			tl[i].Known = known[fl.idx[i]]
 		}
 	})
@@ -70,10 +70,11 @@ func (r *Reporter) silencedSpans(ctx context.Context, fl *fleet, tl []Timeline, 
 			sils = append(sils, s)
 		}
 	}
-	for i, c := range fl.cams {
+	for i, j := range fl.idx {
 		var spans []Span
+		c := fl.snap.MatchView(int(j))
 		for _, s := range sils {
-			if s.Matches(c) {
+			if s.Matches(&c) {
 				spans = append(spans, SpanOf(s.Start, s.End))
 			}
 		}
@@ -93,7 +94,7 @@ func (r *Reporter) cameraOutages(ctx context.Context, fl *fleet, tl []Timeline, 
 		index := r.derived.snapshotIndex(fl.snap, t.ids, v.loads)
 		k, _ := slices.BinarySearchFunc(es, win.Start/int64(time.Millisecond), cmpMS)
 		es = es[k:]
-		outs = bucket(len(fl.cams), len(es)+len(open), func(yield func(int, OutageSpan)) {
+		outs = bucket(fl.len(), len(es)+len(open), func(yield func(int, OutageSpan)) {
 			for _, e := range es {
 				if o := e.v; o.end > win.Start && o.start < win.End {
 					yield(fl.at(index[o.cam]), OutageSpan{Span: Span{o.start, o.end}, Closed: true})

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unique"
 
 	"github.com/redis/go-redis/v9"
 
@@ -95,7 +96,12 @@ func (pc *PartitionCache) Cameras(ctx context.Context, ps []int) (map[int][]shar
 			out[pi] = cp.cams
 			continue
 		}
-		cams, err := pc.s.loadPartition(ctx, &parts[pi], nil)
+		var cams []sharpeyes.Camera
+		err := pc.s.scanPartition(ctx, pi, func(c *sharpeyes.Camera) error {
+			intern(c)
+			cams = append(cams, *c)
+			return nil
+		})
 		if err != nil {
 			return nil, fmt.Errorf("partition %d: %w", pi, err)
 		}
@@ -105,6 +111,25 @@ func (pc *PartitionCache) Cameras(ctx context.Context, ps []int) (map[int][]shar
 		out[pi] = cams
 	}
 	return out, nil
+}
+
+// intern makes the fields that filters compare share one copy per
+// distinct value: 100,000 cameras have a few hundred regions, owners and
+// maintainers, and shared strings keep a full scan in the CPU cache.
+func intern(c *sharpeyes.Camera) {
+	c.Region = unique.Make(c.Region).Value()
+	c.Maintainer = unique.Make(c.Maintainer).Value()
+	c.Uplink = unique.Make(c.Uplink).Value()
+	c.Owner = unique.Make(c.Owner).Value()
+	c.Lifecycle = unique.Make(c.Lifecycle).Value()
+	c.Probe = unique.Make(c.Probe).Value()
+	// The GB/T 28181 fields are parts of the id (Normalize derives them):
+	// substrings of it cost one allocation, the decoded JSON six.
+	if c.GB != nil {
+		if gb, err := sharpeyes.CheckID(c.ID); err == nil && gb != nil {
+			c.GB = gb
+		}
+	}
 }
 
 // Keep drops every cached partition not in ps: what a caller no longer

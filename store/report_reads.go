@@ -14,12 +14,6 @@ import (
 // Read-side helpers for the report package: they answer what a report over
 // 100,000 cameras needs without decoding every camera's status JSON.
 
-// Index returns the position of the camera with id in sn.Cameras.
-func (sn *Snapshot) Index(id string) (int, bool) {
-	i, ok := sn.index[id]
-	return i, ok
-}
-
 // StateVersion identifies what the state sets hold: every state change
 // appends to the events stream (LastEvent is its last entry's id), and
 // Delete changes the sets' sizes (Counts: up, degraded, down). Reports

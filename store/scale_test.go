@@ -79,8 +79,8 @@ func TestOneEditReloadsOnePartition(t *testing.T) {
 		t.Fatalf("after one edit the replica read %d partitions, want 1", got)
 	}
 	c, ok := snap.Get("c000042")
-	if !ok || c.Region != "new" || len(snap.Cameras) != 2000 {
-		t.Fatalf("snapshot after the edit: camera %+v (found %v), %d cameras; want region new of 2000", c, ok, len(snap.Cameras))
+	if !ok || c.Region != "new" || snap.Len() != 2000 {
+		t.Fatalf("snapshot after the edit: camera %+v (found %v), %d cameras; want region new of 2000", c, ok, snap.Len())
 	}
 	if other, _ := snap.Get("c000043"); other == nil || other.Region != "old" {
 		t.Fatalf("an unedited camera: %+v, want region old", other)
@@ -92,12 +92,12 @@ func TestOneEditReloadsOnePartition(t *testing.T) {
 	if snap, err = replica.Snapshot(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if got := replica.PartitionLoads() - before; got != 1 || len(snap.Cameras) != 1999 {
-		t.Fatalf("after a delete the replica read %d partitions and holds %d cameras, want 1 and 1999", got, len(snap.Cameras))
+	if got := replica.PartitionLoads() - before; got != 1 || snap.Len() != 1999 {
+		t.Fatalf("after a delete the replica read %d partitions and holds %d cameras, want 1 and 1999", got, snap.Len())
 	}
-	for i := 1; i < len(snap.Cameras); i++ {
-		if snap.Cameras[i-1].ID >= snap.Cameras[i].ID {
-			t.Fatalf("snapshot out of id order at %d: %s then %s", i, snap.Cameras[i-1].ID, snap.Cameras[i].ID)
+	for i := 1; i < snap.Len(); i++ {
+		if snap.ID(i-1) >= snap.ID(i) {
+			t.Fatalf("snapshot out of id order at %d: %s then %s", i, snap.ID(i-1), snap.ID(i))
 		}
 	}
 }
@@ -151,10 +151,10 @@ func TestInterruptedImportLeavesTheOldInventoryAndNoStaging(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(snap.Cameras) != 3000 {
-		t.Fatalf("after the interrupted import: %d cameras, want the old 3000", len(snap.Cameras))
+	if snap.Len() != 3000 {
+		t.Fatalf("after the interrupted import: %d cameras, want the old 3000", snap.Len())
 	}
-	for _, c := range snap.Cameras {
+	for _, c := range snap.Cameras() {
 		if c.Region != "old" {
 			t.Fatalf("camera %s has region %q after the interrupted import, want old", c.ID, c.Region)
 		}
@@ -245,8 +245,8 @@ func TestMigrateSchemaMovesTheFirstSchema(t *testing.T) {
 		t.Fatalf("migrate: %d cameras, %v; want %d", moved, err, n)
 	}
 	snap, err := s.Snapshot(ctx)
-	if err != nil || len(snap.Cameras) != n {
-		t.Fatalf("snapshot after migration: %d cameras, %v; want %d", len(snap.Cameras), err, n)
+	if err != nil || snap.Len() != n {
+		t.Fatalf("snapshot after migration: %d cameras, %v; want %d", snap.Len(), err, n)
 	}
 	creds, err := s.Credentials(ctx, []string{"old-007"})
 	if err != nil || creds["old-007"].Password != "pw" {
@@ -304,8 +304,8 @@ func TestLargeImportSpreadsOverPartitions(t *testing.T) {
 		t.Fatalf("import of %d: %+v, %v", n, res, err)
 	}
 	snap, err := store.New(rdb).Snapshot(ctx)
-	if err != nil || len(snap.Cameras) != n {
-		t.Fatalf("snapshot: %d cameras, %v; want %d", len(snap.Cameras), err, n)
+	if err != nil || snap.Len() != n {
+		t.Fatalf("snapshot: %d cameras, %v; want %d", snap.Len(), err, n)
 	}
 	if left := keysMatching(t, rdb, "se:*:stage:*"); len(left) > 0 {
 		t.Fatalf("staging keys left behind: %v", left)

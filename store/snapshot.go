@@ -10,43 +10,54 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"unique"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/sharpeyes/sharpeyes"
 )
 
-// Snapshot is the whole inventory at one version, sorted by id. It is
-// shared between callers and must not be modified.
+// Snapshot is the whole inventory at one version, sorted by id, in the
+// compact form of snapshot_rows.go: read a camera's fields with the
+// accessors (ID, Region, …) or build its record with Camera or Get. It is
+// shared between callers and never modified.
 type Snapshot struct {
 	Version string
-	Cameras []sharpeyes.Camera
-	index   map[string]int
+	texts   [Partitions]string // ids, names and hosts (see row)
+	rows    []row
+	dict    []string // shared values of rows; 0 is ""
+	enums   []string // probe kinds, owners and lifecycles
+	extras  []extra
 
 	// selections caches filter results (without State) for this version:
 	// paging through a list, or dashboards polling the same report, repeat
 	// the same filter many times between inventory writes.
 	mu         sync.Mutex
-	selections map[sharpeyes.Filter][]*sharpeyes.Camera
+	selections map[sharpeyes.Filter][]int32
 }
 
 // maxSelections bounds the filter cache of one snapshot.
 const maxSelections = 256
 
-// selection returns the cameras matching f (whose State must be empty),
-// computing and caching them on first use.
-func (sn *Snapshot) selection(f sharpeyes.Filter) []*sharpeyes.Camera {
+// selection returns the indexes of the cameras matching f (whose State
+// must be empty), computing and caching them on first use.
+func (sn *Snapshot) selection(f sharpeyes.Filter) []int32 {
 	sn.mu.Lock()
 	sel, ok := sn.selections[f]
 	sn.mu.Unlock()
 	if ok {
 		return sel
 	}
-	sel = make([]*sharpeyes.Camera, 0, 64)
-	for i := range sn.Cameras {
-		if c := &sn.Cameras[i]; f.Match(c) {
-			sel = append(sel, c)
+	if f == (sharpeyes.Filter{}) {
+		sel = make([]int32, len(sn.rows))
+		for i := range sel {
+			sel[i] = int32(i)
+		}
+	} else {
+		sel = make([]int32, 0, 64)
+		for i := range sn.rows {
+			if sn.Match(i, f) {
+				sel = append(sel, int32(i))
+			}
 		}
 	}
 	sn.mu.Lock()
@@ -58,13 +69,21 @@ func (sn *Snapshot) selection(f sharpeyes.Filter) []*sharpeyes.Camera {
 	return sel
 }
 
-// Get returns the camera with id from the snapshot.
+// Get returns the record of the camera with id (the caller's own copy).
 func (sn *Snapshot) Get(id string) (*sharpeyes.Camera, bool) {
-	i, ok := sn.index[id]
+	i, ok := sn.Index(id)
 	if !ok {
 		return nil, false
 	}
-	return &sn.Cameras[i], true
+	c := sn.Camera(i)
+	return &c, true
+}
+
+// Index returns the position of the camera with id (binary search: a map
+// from id to position cost 47 bytes per camera).
+func (sn *Snapshot) Index(id string) (int, bool) {
+	i, found := sort.Find(len(sn.rows), func(i int) int { return strings.Compare(id, sn.ID(i)) })
+	return i, found
 }
 
 // snapshotCache keeps the last loaded snapshot. Reading 100,000 cameras
@@ -82,11 +101,10 @@ type snapshotCache struct {
 }
 
 // partState is what the cache knows of one partition: the version it was
-// read at and its camera ids.
+// read at.
 type partState struct {
 	loaded bool
 	ver    string
-	ids    []string
 }
 
 // PartitionLoads returns how many partitions snapshots and partition
@@ -131,147 +149,155 @@ func (s *Store) loadSnapshot(ctx context.Context, ver string) (*Snapshot, error)
 	}
 	old := s.snap.snap
 	next := s.snap.parts
-	// Sized once: growing it by appending would leave up to one more
-	// whole copy of the inventory behind for the collector.
 	total := 0
 	for i := range sizes {
 		total += int(sizes[i].Val())
 	}
-	loaded := make([]sharpeyes.Camera, 0, total+total/64+16)
+	var keep [Partitions]bool
 	for i := range parts {
-		pv := vers[i].Val()
-		if next[i].loaded && next[i].ver == pv && old != nil {
-			for _, id := range next[i].ids {
-				loaded = append(loaded, old.Cameras[old.index[id]])
+		keep[i] = old != nil && next[i].loaded && next[i].ver == vers[i].Val()
+	}
+	b := newBuilder(old, total)
+	if old != nil {
+		for i := range old.rows {
+			if keep[old.rows[i].part] {
+				if err := b.copyRow(old, i); err != nil {
+					return nil, err
+				}
 			}
+		}
+	}
+	for i := range parts {
+		if keep[i] {
 			continue
 		}
-		start := len(loaded)
-		if loaded, err = s.loadPartition(ctx, &parts[i], loaded); err != nil {
+		if err := s.loadPartition(ctx, i, b); err != nil {
 			return nil, err
 		}
+		b.endPartition(i)
 		s.snap.loads.Add(1)
-		ids := make([]string, 0, len(loaded)-start)
-		for _, c := range loaded[start:] {
-			ids = append(ids, c.ID)
-		}
-		next[i] = partState{loaded: true, ver: pv, ids: ids}
+		next[i] = partState{loaded: true, ver: vers[i].Val()}
 	}
-	// Decoded in partition order, then put into id order in place by
-	// following the permutation's cycles: each 264-byte struct moves once
-	// (sorting them would move each log n times) and no second array of
-	// the whole inventory is needed.
-	order := make([]int32, len(loaded))
+	snap := &Snapshot{Version: ver, texts: b.texts, rows: b.rows, dict: b.dict.list, enums: b.enums.list, extras: b.extras,
+		selections: make(map[sharpeyes.Filter][]int32)}
+	// Read in partition order, then put into id order in place by
+	// following the permutation's cycles: each row moves once and no
+	// second array of the whole inventory is needed.
+	order := make([]int32, len(snap.rows))
 	for i := range order {
 		order[i] = int32(i)
 	}
-	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(loaded[a].ID, loaded[b].ID) })
-	permute(loaded, order)
-	snap := &Snapshot{Version: ver, Cameras: loaded,
-		index: make(map[string]int, len(loaded)), selections: make(map[sharpeyes.Filter][]*sharpeyes.Camera)}
-	for i := range snap.Cameras {
-		snap.index[snap.Cameras[i].ID] = i
-	}
+	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(snap.ID(int(a)), snap.ID(int(b))) })
+	permute(snap.rows, order)
 	s.snap.parts = next
 	return snap, nil
 }
 
-// permute puts cams into the order order gives (cams[i] becomes the old
-// cams[order[i]]), moving each element once; order is left as it was.
-func permute(cams []sharpeyes.Camera, order []int32) {
-	done := make([]bool, len(cams))
-	for start := range cams {
+// permute puts rows into the order order gives (rows[i] becomes the old
+// rows[order[i]]), moving each element once; order is left as it was.
+func permute[T any](rows []T, order []int32) {
+	done := make([]bool, len(rows))
+	for start := range rows {
 		if done[start] || int(order[start]) == start {
 			continue
 		}
-		tmp := cams[start]
+		tmp := rows[start]
 		j := start
 		for {
 			done[j] = true
 			k := int(order[j])
 			if k == start {
-				cams[j] = tmp
+				rows[j] = tmp
 				break
 			}
-			cams[j] = cams[k]
+			rows[j] = rows[k]
 			j = k
 		}
 	}
 }
 
-// loadPartition appends the cameras of one partition to loaded.
-func (s *Store) loadPartition(ctx context.Context, k *partKeys, loaded []sharpeyes.Camera) ([]sharpeyes.Camera, error) {
+// loadPartition adds the cameras of partition pi to b.
+func (s *Store) loadPartition(ctx context.Context, pi int, b *builder) error {
+	return s.scanPartition(ctx, pi, func(c *sharpeyes.Camera) error { return b.add(c, pi) })
+}
+
+// scanPartition calls each with every camera of partition pi, decoded into
+// a record each may keep.
+func (s *Store) scanPartition(ctx context.Context, pi int, each func(*sharpeyes.Camera) error) error {
 	seen := make(map[string]struct{})
 	var cursor uint64
 	for {
-		kv, next, err := s.rdb.HScan(ctx, k.cam, cursor, "*", 2000).Result()
+		kv, next, err := s.rdb.HScan(ctx, parts[pi].cam, cursor, "*", 2000).Result()
 		if err != nil {
-			return nil, fmt.Errorf("scan inventory: %w", err)
+			return fmt.Errorf("scan inventory: %w", err)
 		}
 		for i := 0; i+1 < len(kv); i += 2 {
 			if _, dup := seen[kv[i]]; dup {
 				continue // HSCAN may return an element twice
 			}
 			seen[kv[i]] = struct{}{}
-			loaded = append(loaded, sharpeyes.Camera{})
-			c := &loaded[len(loaded)-1]
+			c := new(sharpeyes.Camera)
 			if err := json.Unmarshal([]byte(kv[i+1]), c); err != nil {
-				return nil, fmt.Errorf("decode camera %q: %w", kv[i], err)
+				return fmt.Errorf("decode camera %q: %w", kv[i], err)
 			}
-			intern(c)
+			if err := each(c); err != nil {
+				return err
+			}
 		}
 		if cursor = next; cursor == 0 {
-			return loaded, nil
+			return nil
 		}
 	}
 }
 
-// Select returns the cameras of the current inventory that match f,
-// including its State (read from the status sets), in id order. The slice
-// and the cameras are shared with other callers: read them, never modify.
+// Select returns the records of the cameras of the current inventory that
+// match f, including its State (read from the status sets), in id order.
+// It builds every record it returns: lists read a page with List.
 func (s *Store) Select(ctx context.Context, f sharpeyes.Filter) ([]*sharpeyes.Camera, error) {
-	snap, err := s.Snapshot(ctx)
+	snap, sel, err := s.selectIndexes(ctx, f)
 	if err != nil {
 		return nil, err
+	}
+	return records(snap, sel), nil
+}
+
+// records builds the records of the cameras at the indexes sel.
+func records(snap *Snapshot, sel []int32) []*sharpeyes.Camera {
+	out := make([]*sharpeyes.Camera, len(sel))
+	cams := make([]sharpeyes.Camera, len(sel))
+	for k, i := range sel {
+		cams[k] = snap.Camera(int(i))
+		out[k] = &cams[k]
+	}
+	return out
+}
+
+// selectIndexes returns the snapshot and the indexes in it of the cameras
+// that match f, State included. The slice may be shared: never modify it.
+func (s *Store) selectIndexes(ctx context.Context, f sharpeyes.Filter) (*Snapshot, []int32, error) {
+	snap, err := s.Snapshot(ctx)
+	if err != nil {
+		return nil, nil, err
 	}
 	var inState func(id string) bool
 	if f.State != "" {
 		inState, err = s.stateMatcher(ctx, f.State)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	f.State = ""
 	sel := snap.selection(f)
 	if inState == nil {
-		return sel, nil
+		return snap, sel, nil
 	}
-	out := make([]*sharpeyes.Camera, 0, len(sel)/4)
-	for _, c := range sel {
-		if inState(c.ID) {
-			out = append(out, c)
+	out := make([]int32, 0, len(sel)/4)
+	for _, i := range sel {
+		if inState(snap.ID(int(i))) {
+			out = append(out, i)
 		}
 	}
-	return out, nil
-}
-
-// intern makes the fields that filters compare share one copy per
-// distinct value: 100,000 cameras have a few hundred regions, owners and
-// maintainers, and shared strings keep a full scan in the CPU cache.
-func intern(c *sharpeyes.Camera) {
-	c.Region = unique.Make(c.Region).Value()
-	c.Maintainer = unique.Make(c.Maintainer).Value()
-	c.Uplink = unique.Make(c.Uplink).Value()
-	c.Owner = unique.Make(c.Owner).Value()
-	c.Lifecycle = unique.Make(c.Lifecycle).Value()
-	c.Probe = unique.Make(c.Probe).Value()
-	// The GB/T 28181 fields are parts of the id (Normalize derives them):
-	// substrings of it cost one allocation, the decoded JSON six.
-	if c.GB != nil {
-		if gb, err := sharpeyes.CheckID(c.ID); err == nil && gb != nil {
-			c.GB = gb
-		}
-	}
+	return snap, out, nil
 }
 
 // Page is one page of a camera list.
@@ -281,17 +307,18 @@ type Page struct {
 }
 
 // List returns up to limit cameras matching f with ids after cursor (the
-// last id of the previous page; empty for the first page).
+// last id of the previous page; empty for the first page). Only the page's
+// records are built.
 func (s *Store) List(ctx context.Context, f sharpeyes.Filter, limit int, cursor string) (Page, error) {
-	all, err := s.Select(ctx, f)
+	snap, all, err := s.selectIndexes(ctx, f)
 	if err != nil {
 		return Page{}, err
 	}
-	start := sort.Search(len(all), func(i int) bool { return all[i].ID > cursor })
+	start := sort.Search(len(all), func(i int) bool { return snap.ID(int(all[i])) > cursor })
 	end := min(start+limit, len(all))
-	p := Page{Cameras: all[start:end]}
+	p := Page{Cameras: records(snap, all[start:end])}
 	if end < len(all) && end > start {
-		p.NextCursor = all[end-1].ID
+		p.NextCursor = snap.ID(int(all[end-1]))
 	}
 	return p, nil
 }

@@ -28,8 +28,8 @@ func BenchmarkSnapshotLoad100k(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		snap, err := store.New(rdb).Snapshot(ctx) // a new Store: no cached snapshot
-		if err != nil || len(snap.Cameras) != len(cams) {
-			b.Fatalf("snapshot: %d cameras, %v", len(snap.Cameras), err)
+		if err != nil || snap.Len() != len(cams) {
+			b.Fatalf("snapshot: %d cameras, %v", snap.Len(), err)
 		}
 	}
 }

@@ -37,16 +37,16 @@ func stateCounter(s *store.Store) func(ctx context.Context) ([]metrics.StateCoun
 		}
 		type key struct{ state, lifecycle, region string }
 		counts := map[key]int{}
-		for i := range snap.Cameras {
-			c := &snap.Cameras[i]
-			if !c.Lifecycle.Probed() {
+		for i := range snap.Len() {
+			lc := snap.Lifecycle(i)
+			if !lc.Probed() {
 				continue
 			}
-			st, ok := state[c.ID]
+			st, ok := state[snap.ID(i)]
 			if !ok {
 				st = sharpeyes.StateUnknown
 			}
-			counts[key{string(st), string(c.Lifecycle), sharpeyes.RegionLevel(c.Region, 1)}]++
+			counts[key{string(st), string(lc), sharpeyes.RegionLevel(snap.Region(i), 1)}]++
 		}
 		out := make([]metrics.StateCount, 0, len(counts))
 		for k, n := range counts {
