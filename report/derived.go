@@ -2,6 +2,7 @@ package report
 
 import (
 	"sync"
+	"time"
 
 	"github.com/sharpeyes/sharpeyes"
 	"github.com/sharpeyes/sharpeyes/store"
@@ -16,55 +17,99 @@ type derived struct {
 
 	activeSnap *store.Snapshot
 	activeVer  histVersion
-	active     []Spans // by snapshot index; shared, read-only
+	active     spanTable // by snapshot index; shared, read-only
 
 	knownSnap *store.Snapshot
 	knownVer  histVersion
-	known     []Spans // by snapshot index; shared, read-only
+	known     spanTable // by snapshot index; shared, read-only
 
 	idSnap  *store.Snapshot
 	idLoads int
 	idIndex []int32 // outage camera index -> snapshot index, -1 when absent
 }
 
+// spanTable holds the spans of every camera of a snapshot in one array:
+// camera i's are flat[off[i]:off[i+1]]. A slice per camera cost 24 bytes
+// of header and an allocation each (40 MB for a 500,000-camera province's
+// active and known spans).
+type spanTable struct {
+	flat []Span
+	off  []uint32
+}
+
+// at returns the spans of camera i; the caller must not modify them.
+func (t spanTable) at(i int) Spans {
+	s := t.flat[t.off[i]:t.off[i+1]]
+	if len(s) == 0 {
+		return nil
+	}
+	return s[:len(s):len(s)]
+}
+
+// newSpanTable returns a table of n cameras, with room for spans spans.
+func newSpanTable(n, spans int) spanTable {
+	t := spanTable{flat: make([]Span, 0, spans), off: make([]uint32, 1, n+1)}
+	return t
+}
+
+// add appends the spans of the next camera.
+func (t *spanTable) add(s Spans) {
+	t.flat = append(t.flat, s...)
+	t.off = append(t.off, uint32(len(t.flat)))
+}
+
 // activeSpans returns every snapshot camera's active spans for the
 // lifecycle history es of version v.
-func (d *derived) activeSpans(snap *store.Snapshot, es []entry[sharpeyes.LifecycleChange], v histVersion) []Spans {
+func (d *derived) activeSpans(snap *store.Snapshot, es []entry[lifeChange], v histVersion) spanTable {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.activeSnap == snap && d.activeVer == v {
 		return d.active
 	}
-	changes := bucket(snap.Len(), len(es), func(yield func(int, sharpeyes.LifecycleChange)) {
+	changes := bucket(snap.Len(), len(es), func(yield func(int, entry[lifeChange])) {
 		for _, e := range es {
-			i, ok := snap.Index(e.v.CameraID)
+			i, ok := snap.Index(e.v.cam)
 			if !ok {
 				i = -1
 			}
-			yield(i, e.v)
+			yield(i, e)
 		}
 	})
-	active := make([]Spans, snap.Len())
-	for i := range active {
-		active[i] = ActiveSpans(changes[i], snap.Lifecycle(i))
+	active := newSpanTable(snap.Len(), snap.Len())
+	var buf []sharpeyes.LifecycleChange
+	for i := range snap.Len() {
+		buf = buf[:0]
+		for _, e := range changes[i] {
+			buf = append(buf, e.v.change(e.ms))
+		}
+		active.add(ActiveSpans(buf, snap.Lifecycle(i)))
 	}
 	d.activeSnap, d.activeVer, d.active = snap, v, active
 	return active
 }
 
 // knownSpans returns every snapshot camera's known spans for the
-// first-known history es of version v.
-func (d *derived) knownSpans(snap *store.Snapshot, es []entry[store.KnownRecord], v histVersion) []Spans {
+// first-known history es (camera ids scored by their first-known time)
+// of version v.
+func (d *derived) knownSpans(snap *store.Snapshot, es []entry[string], v histVersion) spanTable {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.knownSnap == snap && d.knownVer == v {
 		return d.known
 	}
-	known := make([]Spans, snap.Len())
+	since := make([]int64, snap.Len()) // unix ms + 1; 0 for never known
 	for _, e := range es {
-		if i, ok := snap.Index(e.v.CameraID); ok {
-			known[i] = KnownSpans(e.v.Since)
+		if i, ok := snap.Index(e.v); ok {
+			since[i] = e.ms + 1
 		}
+	}
+	known := newSpanTable(snap.Len(), len(es))
+	for _, ms := range since {
+		if ms == 0 {
+			known.add(nil)
+			continue
+		}
+		known.add(KnownSpans(time.UnixMilli(ms - 1)))
 	}
 	d.knownSnap, d.knownVer, d.known = snap, v, known
 	return known

@@ -2,6 +2,8 @@ package report
 
 import (
 	"log/slog"
+	"strings"
+	"time"
 
 	"github.com/sharpeyes/sharpeyes"
 	"github.com/sharpeyes/sharpeyes/store"
@@ -62,23 +64,48 @@ func newOutageHistory(s *store.Store, log *slog.Logger) outageHistory {
 	return outageHistory{history: h, tables: t}
 }
 
-// newLifecycleHistory caches lifecycle changes as they are stored; their
-// times come back from the store in UTC, so equal changes compare equal.
-func newLifecycleHistory(s *store.Store, log *slog.Logger) *history[sharpeyes.LifecycleChange, sharpeyes.LifecycleChange] {
-	return &history[sharpeyes.LifecycleChange, sharpeyes.LifecycleChange]{
+// lifeChange is a lifecycle change as the report cache holds it: 24
+// bytes (with its time in the entry's score) instead of 72 and the stored
+// member it was cut from. Lifecycles are codes (lcPlanned…; lcNone for
+// none or one this version does not know).
+type lifeChange struct {
+	cam      string
+	from, to uint8
+}
+
+const lcNone = lcRetired + 1 // codeOf gives len(sharpeyes.Lifecycles) for what is not in it
+
+// change returns c as the lifecycle change it stands for, made at ms.
+func (c lifeChange) change(ms int64) sharpeyes.LifecycleChange {
+	lc := func(code uint8) sharpeyes.Lifecycle {
+		if code < lcNone {
+			return sharpeyes.Lifecycles[code]
+		}
+		return ""
+	}
+	return sharpeyes.LifecycleChange{CameraID: c.cam, From: lc(c.from), To: lc(c.to), At: time.UnixMilli(ms).UTC()}
+}
+
+// newLifecycleHistory caches lifecycle changes as they are stored. Their
+// times are whole milliseconds, the members' scores.
+func newLifecycleHistory(s *store.Store, log *slog.Logger) *history[sharpeyes.LifecycleChange, lifeChange] {
+	return &history[sharpeyes.LifecycleChange, lifeChange]{
 		name: "lifecycle", log: log, read: s.LifecyclePage, reset: func() {}, page: pageSize,
-		conv: func(c sharpeyes.LifecycleChange) (sharpeyes.LifecycleChange, int64) {
-			return c, c.At.UnixMilli()
+		conv: func(c sharpeyes.LifecycleChange) (lifeChange, int64) {
+			// The id is cut from the whole member: a copy keeps only it.
+			return lifeChange{cam: strings.Clone(c.CameraID), from: codeOf(c.From, sharpeyes.Lifecycles),
+				to: codeOf(c.To, sharpeyes.Lifecycles)}, c.At.UnixMilli()
 		},
 	}
 }
 
-// newKnownHistory caches when each camera's state was first known.
-func newKnownHistory(s *store.Store, log *slog.Logger) *history[store.KnownRecord, store.KnownRecord] {
-	return &history[store.KnownRecord, store.KnownRecord]{
+// newKnownHistory caches when each camera's state was first known: the
+// camera id, with the time (whole milliseconds) as the entry's score.
+func newKnownHistory(s *store.Store, log *slog.Logger) *history[store.KnownRecord, string] {
+	return &history[store.KnownRecord, string]{
 		name: "known", log: log, read: s.KnownPage, reset: func() {}, page: pageSize,
-		conv: func(k store.KnownRecord) (store.KnownRecord, int64) {
-			return k, k.Since.UnixMilli()
+		conv: func(k store.KnownRecord) (string, int64) {
+			return k.CameraID, k.Since.UnixMilli()
 		},
 	}
 }

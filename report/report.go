@@ -56,8 +56,8 @@ type Reporter struct {
 	deadline time.Duration
 	log      *slog.Logger
 	outages  outageHistory
-	life     *history[sharpeyes.LifecycleChange, sharpeyes.LifecycleChange]
-	known    *history[store.KnownRecord, store.KnownRecord]
+	life     *history[sharpeyes.LifecycleChange, lifeChange]
+	known    *history[store.KnownRecord, string]
 	fleets   fleetCache
 	probes   probeMask
 	open     openOutages

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/sharpeyes/sharpeyes"
-	"github.com/sharpeyes/sharpeyes/store"
 )
 
 // timelines gathers, for each camera of fl, what Compute needs over win:
@@ -34,10 +33,10 @@ func (r *Reporter) timelines(ctx context.Context, fl *fleet, win Span, now time.
 }
 
 func (r *Reporter) activeSpans(ctx context.Context, fl *fleet, tl []Timeline) error {
-	err := r.life.view(ctx, func(es []entry[sharpeyes.LifecycleChange], v histVersion) {
+	err := r.life.view(ctx, func(es []entry[lifeChange], v histVersion) {
 		active := r.derived.activeSpans(fl.snap, es, v)
 		for i := range tl {
-			tl[i].Active = active[fl.idx[i]]
+			tl[i].Active = active.at(int(fl.idx[i]))
 		}
 	})
 	if err != nil {
@@ -47,10 +46,10 @@ func (r *Reporter) activeSpans(ctx context.Context, fl *fleet, tl []Timeline) er
 }
 
 func (r *Reporter) knownSpans(ctx context.Context, fl *fleet, tl []Timeline) error {
-	err := r.known.view(ctx, func(es []entry[store.KnownRecord], v histVersion) {
+	err := r.known.view(ctx, func(es []entry[string], v histVersion) {
 		known := r.derived.knownSpans(fl.snap, es, v)
 		for i := range tl {
-			tl[i].Known = known[fl.idx[i]]
+			tl[i].Known = known.at(int(fl.idx[i]))
 		}
 	})
 	if err != nil {

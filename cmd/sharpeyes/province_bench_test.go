@@ -48,7 +48,7 @@ import (
 // (reports.reuse 0s). SE_PROVINCE_KILLS=0 leaves out the kill sweeps.
 // SE_PROVINCE_GCTRACE=1 logs each process's last garbage collections
 // (GODEBUG=gctrace=1); SE_PROVINCE_GOMEMLIMIT sets GOMEMLIMIT in the
-// processes. SE_PROVINCE_INTERVAL (default 3m) is the sweep interval (not a
+// processes, SE_PROVINCE_API_GOMEMLIMIT in the API replicas only. SE_PROVINCE_INTERVAL (default 3m) is the sweep interval (not a
 // SHARPEYES_ variable: the processes refuse unknown ones).
 func TestProvinceBenchmark(t *testing.T) {
 	n, _ := strconv.Atoi(os.Getenv("SE_PROVINCE_CAMERAS"))
@@ -139,7 +139,11 @@ func TestProvinceBenchmark(t *testing.T) {
 	}
 	for i := range 2 {
 		addr := freeAddr(t)
-		apis = append(apis, startProc(t, fmt.Sprintf("api-%d", i), env, "serve", "--no-collector", "--listen", addr))
+		apiEnv := env
+		if v := os.Getenv("SE_PROVINCE_API_GOMEMLIMIT"); v != "" {
+			apiEnv = append(slices.Clone(env), "GOMEMLIMIT="+v)
+		}
+		apis = append(apis, startProc(t, fmt.Sprintf("api-%d", i), apiEnv, "serve", "--no-collector", "--listen", addr))
 		metricsOf = append(metricsOf, "http://"+addr+"/metrics")
 	}
 	procs := append(slices.Clone(collectors), apis...)
