@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"sort"
 	"strings"
@@ -27,6 +28,7 @@ type Snapshot struct {
 	dict    []string // shared values of rows; 0 is ""
 	enums   []string // probe kinds, owners and lifecycles
 	extras  []extra
+	slots   []int32 // index by id (buildIndex)
 
 	// selections caches filter results (without State) for this version:
 	// paging through a list, or dashboards polling the same report, repeat
@@ -79,11 +81,44 @@ func (sn *Snapshot) Get(id string) (*sharpeyes.Camera, bool) {
 	return &c, true
 }
 
-// Index returns the position of the camera with id (binary search: a map
-// from id to position cost 47 bytes per camera).
+// Index returns the position of the camera with id.
 func (sn *Snapshot) Index(id string) (int, bool) {
-	i, found := sort.Find(len(sn.rows), func(i int) int { return strings.Compare(id, sn.ID(i)) })
-	return i, found
+	if len(sn.slots) == 0 {
+		return 0, false
+	}
+	mask := uint64(len(sn.slots) - 1)
+	for h := maphash.String(indexSeed, id) & mask; ; h = (h + 1) & mask {
+		i := sn.slots[h] - 1
+		if i < 0 {
+			return 0, false
+		}
+		if sn.ID(int(i)) == id {
+			return int(i), true
+		}
+	}
+}
+
+// indexSeed seeds the hash of every snapshot's index in this process.
+var indexSeed = maphash.MakeSeed()
+
+// buildIndex fills sn.slots: an open-addressing hash table (linear
+// probing, at most half full) of row index + 1 by id, 4 to 8 bytes per
+// camera where a map[string]int cost 47, and as fast (reports look up
+// every camera of a state read or of a history).
+func (sn *Snapshot) buildIndex() {
+	size := 1
+	for size < 2*len(sn.rows) {
+		size <<= 1
+	}
+	sn.slots = make([]int32, size)
+	mask := uint64(size - 1)
+	for i := range sn.rows {
+		h := maphash.String(indexSeed, sn.ID(i)) & mask
+		for sn.slots[h] != 0 {
+			h = (h + 1) & mask
+		}
+		sn.slots[h] = int32(i + 1)
+	}
 }
 
 // snapshotCache keeps the last loaded snapshot. Reading 100,000 cameras
@@ -189,6 +224,7 @@ func (s *Store) loadSnapshot(ctx context.Context, ver string) (*Snapshot, error)
 	}
 	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(snap.ID(int(a)), snap.ID(int(b))) })
 	permute(snap.rows, order)
+	snap.buildIndex()
 	s.snap.parts = next
 	return snap, nil
 }

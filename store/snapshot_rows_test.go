@@ -83,9 +83,17 @@ func TestSnapshotRebuildsEveryFieldOfEveryRecord(t *testing.T) {
 			}
 		}
 		all := snap.Cameras()
-		for i := 1; i < len(all); i++ {
-			if all[i-1].ID >= all[i].ID {
+		for i := range all {
+			if i > 0 && all[i-1].ID >= all[i].ID {
 				t.Fatalf("%s: out of id order at %d", when, i)
+			}
+			if j, ok := snap.Index(all[i].ID); !ok || j != i {
+				t.Fatalf("%s: Index(%s) = %d, %v; want %d", when, all[i].ID, j, ok, i)
+			}
+		}
+		for _, id := range []string{"", "absent", "cam-plai", "cam-plainx", "34010200001320000002"} {
+			if j, ok := snap.Index(id); ok {
+				t.Fatalf("%s: Index(%q) found %d", when, id, j)
 			}
 		}
 	}
@@ -107,6 +115,17 @@ func TestSnapshotRebuildsEveryFieldOfEveryRecord(t *testing.T) {
 	c, _ := snap.Get(cams[0].ID)
 	c.Name, c.Tags["杆号"] = "changed", "changed"
 	check("after a caller changed its copy")
+}
+
+// An empty inventory's snapshot finds nothing.
+func TestEmptySnapshotFindsNothing(t *testing.T) {
+	snap, err := store.New(redistest.StartTarget(t).Client()).Snapshot(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := snap.Index("cam-1"); ok || snap.Len() != 0 {
+		t.Fatalf("empty snapshot: Len %d, Index found cam-1 %v", snap.Len(), ok)
+	}
 }
 
 // Filtering the snapshot's rows selects what Filter.Match selects on the
