@@ -91,7 +91,8 @@ func New(opts Options) *Reporter {
 }
 
 // Warm loads what the reports keep in memory (inventory snapshot, states,
-// closed outages, lifecycle history, first-known times), so that the first report after
+// closed outages, lifecycle history, first-known times) and builds the
+// store's probe index if it is missing, so that the first report after
 // start-up does not pay for it; with a million outages that takes
 // seconds. Run it in the background at start. It returns the first error
 // reading the store.
@@ -99,6 +100,11 @@ func (r *Reporter) Warm(ctx context.Context) error {
 	start := time.Now()
 	if _, err := r.load(ctx, sharpeyes.Filter{}); err != nil {
 		return err
+	}
+	if r.interval > 0 {
+		if err := r.probes.ensureBuilt(ctx, r.store); err != nil {
+			return fmt.Errorf("warm: %w", err)
+		}
 	}
 	if err := r.outages.refresh(ctx); err != nil {
 		return fmt.Errorf("warm outage history: %w", err)
