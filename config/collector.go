@@ -43,7 +43,8 @@ type CollectorConfig struct {
 	// in the same second. Default 0.5.
 	Spread float64 `yaml:"spread"`
 	// LeaseTTL is how long a replica holds a shard lease without renewing
-	// it. Default 30s.
+	// it. Zero (the default) follows the schedules: a quarter of the
+	// shortest sweep interval, between 2s and 30s.
 	LeaseTTL Duration `yaml:"lease_ttl"`
 	// Shards is the number of camera shards replicas divide between them.
 	// Default 64.
@@ -139,7 +140,9 @@ func (c *CollectorConfig) validate(e *errorList) {
 	if !(c.Spread >= 0 && c.Spread <= 1) {
 		e.add("collector.spread", "must be between 0 and 1, got %v", c.Spread)
 	}
-	positive(e, "collector.lease_ttl", c.LeaseTTL)
+	if c.LeaseTTL < 0 {
+		e.add("collector.lease_ttl", "must be positive, or 0 to follow the schedule, got %s", c.LeaseTTL.Std())
+	}
 	if c.Shards < 1 || c.Shards > 16384 {
 		e.add("collector.shards", "must be between 1 and 16384, got %d", c.Shards)
 	}

@@ -34,7 +34,7 @@ func Default() Config {
 			RecoveryThreshold:  1,
 			MaxClockDrift:      Duration(5 * time.Minute),
 			Spread:             0.5,
-			LeaseTTL:           Duration(30 * time.Second),
+			LeaseTTL:           0, // follows the schedules (see Collector.LeaseTTL)
 			Shards:             64,
 			IsolationThreshold: 0.8,
 			Instance:           processName(),

@@ -211,16 +211,18 @@ func printSummary(e env, sum collector.Summary, asJSON bool) error {
 // newCollector builds the collector from config; m may be nil.
 func newCollector(cfg config.Config, log *slog.Logger, s *store.Store, m *metrics.Metrics) (*collector.Collector, error) {
 	cc := cfg.Collector
+	ttl := leaseTTL(cc)
 	o := collector.Options{
 		Store: s, Logger: log, Instance: cc.Instance, Schedule: cc.Schedule,
 		ProbeTimeout: cc.ProbeTimeout.Std(), Concurrency: cc.Concurrency,
 		Thresholds:    collector.Thresholds{Failure: cc.FailureThreshold, Recovery: cc.RecoveryThreshold},
 		MaxClockDrift: cc.MaxClockDrift.Std(), Spread: cc.Spread, Shards: cc.Shards,
-		LeaseTTL: cc.LeaseTTL.Std(), IsolationThreshold: cc.IsolationThreshold, Groups: cc.Groups,
+		LeaseTTL: ttl, IsolationThreshold: cc.IsolationThreshold, Groups: cc.Groups,
 	}
-	warnLeaseTTL(log, cc.LeaseTTL.Std(), "", cc.Schedule)
+	log.Debug("collector lease", "lease_ttl", ttl.String(), "configured", cc.LeaseTTL > 0)
+	warnLeaseTTL(log, ttl, "", cc.Schedule)
 	for _, g := range cc.Groups {
-		warnLeaseTTL(log, cc.LeaseTTL.Std(), g.Name, g.Schedule)
+		warnLeaseTTL(log, ttl, g.Name, g.Schedule)
 	}
 	if m != nil {
 		m.SweepInterval(groupName(""), scheduleInterval(cc.Schedule))
@@ -237,6 +239,33 @@ func newCollector(cfg config.Config, log *slog.Logger, s *store.Store, m *metric
 		}
 	}
 	return collector.New(o)
+}
+
+// Bounds of the lease_ttl that follows the schedules.
+const (
+	minAutoLeaseTTL = 2 * time.Second
+	maxAutoLeaseTTL = 30 * time.Second
+)
+
+// leaseTTL returns collector.lease_ttl, or when it is 0 a quarter of the
+// shortest sweep interval of the schedules (default and groups), between
+// 2 s and 30 s: a dead replica's shards are then taken over well before
+// the sweep's deadline (9/10 of the interval), and slow replicas on long
+// schedules keep their leases as long as before.
+func leaseTTL(cc config.CollectorConfig) time.Duration {
+	if cc.LeaseTTL > 0 {
+		return cc.LeaseTTL.Std()
+	}
+	shortest := scheduleInterval(cc.Schedule)
+	for _, g := range cc.Groups {
+		if iv := scheduleInterval(g.Schedule); iv > 0 && (shortest <= 0 || iv < shortest) {
+			shortest = iv
+		}
+	}
+	if shortest <= 0 {
+		return maxAutoLeaseTTL
+	}
+	return min(max(shortest/4, minAutoLeaseTTL), maxAutoLeaseTTL)
 }
 
 // warnLeaseTTL warns when lease_ttl is not well below a schedule's

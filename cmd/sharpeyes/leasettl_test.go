@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"log/slog"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sharpeyes/sharpeyes/config"
 )
 
 // A lease_ttl not well below a schedule's interval gets a start-up
@@ -26,6 +29,39 @@ func TestLeaseTTLCloseToTheIntervalIsWarnedAbout(t *testing.T) {
 		warnLeaseTTL(slog.New(slog.NewTextHandler(&buf, nil)), tc.ttl, "", tc.schedule)
 		if got := strings.Contains(buf.String(), "collector.lease_ttl"); got != tc.warn {
 			t.Errorf("schedule %q, lease_ttl %s: warned %v, want %v: %s", tc.schedule, tc.ttl, got, tc.warn, buf.String())
+		}
+	}
+}
+
+// Unset, lease_ttl follows the shortest schedule: a quarter of its
+// interval, between 2 s and 30 s; a configured one is kept.
+func TestLeaseTTLFollowsTheShortestSchedule(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		schedule string
+		groups   []string
+		ttl      time.Duration // configured
+		want     time.Duration
+	}{
+		{"every minute", "0 * * * * *", nil, 0, 15 * time.Second},
+		{"every 30 s", "*/30 * * * * *", nil, 0, 7500 * time.Millisecond},
+		{"every 3 minutes", "0 */3 * * * *", nil, 0, 30 * time.Second},
+		{"every 5 s", "*/5 * * * * *", nil, 0, 2 * time.Second},
+		{"a group sweeps more often", "0 */5 * * * *", []string{"*/30 * * * * *"}, 0, 7500 * time.Millisecond},
+		{"configured", "*/30 * * * * *", nil, 20 * time.Second, 20 * time.Second},
+	} {
+		cc := config.Default().Collector
+		cc.Schedule, cc.LeaseTTL = tc.schedule, config.Duration(tc.ttl)
+		for i, s := range tc.groups {
+			cc.Groups = append(cc.Groups, config.Group{Name: "g" + strconv.Itoa(i), Schedule: s})
+		}
+		if got := leaseTTL(cc); got != tc.want {
+			t.Errorf("%s: lease_ttl %s, want %s", tc.name, got, tc.want)
+		}
+		var buf bytes.Buffer
+		warnLeaseTTL(slog.New(slog.NewTextHandler(&buf, nil)), leaseTTL(cc), "", tc.schedule)
+		if tc.ttl == 0 && buf.Len() > 0 {
+			t.Errorf("%s: the lease_ttl that follows the schedule was warned about: %s", tc.name, buf.String())
 		}
 	}
 }
