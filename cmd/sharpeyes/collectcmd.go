@@ -13,7 +13,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/sharpeyes/sharpeyes"
 	"github.com/sharpeyes/sharpeyes/collector"
 	"github.com/sharpeyes/sharpeyes/config"
 	"github.com/sharpeyes/sharpeyes/inventory"
@@ -83,13 +82,13 @@ func runCollect(ctx context.Context, e env, args []string) error {
 // printFailing lists the first n cameras whose last probe failed, by
 // reason then id: reason, id, name, host. It says how many fail in all.
 func printFailing(ctx context.Context, w io.Writer, s *store.Store, n int) error {
-	cams, err := s.Select(ctx, sharpeyes.Filter{})
+	snap, err := s.Snapshot(ctx)
 	if err != nil {
 		return fmt.Errorf("list failing cameras: %w", err)
 	}
-	ids := make([]string, len(cams))
-	for i, c := range cams {
-		ids[i] = c.ID
+	ids := make([]string, snap.Len())
+	for i := range ids {
+		ids[i] = snap.ID(i)
 	}
 	sts, err := s.Statuses(ctx, ids)
 	if err != nil {
@@ -97,9 +96,9 @@ func printFailing(ctx context.Context, w io.Writer, s *store.Store, n int) error
 	}
 	type row struct{ reason, id, name, host string }
 	var rows []row
-	for _, c := range cams {
-		if st, ok := sts[c.ID]; ok && st.Reason != "" {
-			rows = append(rows, row{st.Reason, c.ID, c.Name, c.Host})
+	for i, id := range ids {
+		if st, ok := sts[id]; ok && st.Reason != "" {
+			rows = append(rows, row{st.Reason, id, snap.Name(i), snap.Host(i)})
 		}
 	}
 	if len(rows) == 0 {
