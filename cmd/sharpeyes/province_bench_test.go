@@ -34,7 +34,8 @@ import (
 // three scheduled sweeps: each collector's share of each sweep and how many
 // times the fleet saw each camera probed; each master's share of keys and
 // memory; the coverage report's and the status summary's latency at 16
-// concurrent clients while the second sweep runs; every process's peak
+// concurrent clients while the second sweep runs and again once it has
+// ended; every process's peak
 // RSS; and how many inventory partitions each process read after one
 // PATCH (sharpeyes_inventory_partition_loads_total). It prints a Markdown
 // report (also written to SE_PROVINCE_OUT when set) and fails only
@@ -48,7 +49,8 @@ import (
 // (reports.reuse 0s). SE_PROVINCE_KILLS=0 leaves out the kill sweeps.
 // SE_PROVINCE_GCTRACE=1 logs each process's last garbage collections
 // (GODEBUG=gctrace=1); SE_PROVINCE_GOMEMLIMIT sets GOMEMLIMIT in the
-// processes, SE_PROVINCE_API_GOMEMLIMIT in the API replicas only. SE_PROVINCE_INTERVAL (default 3m) is the sweep interval (not a
+// processes, SE_PROVINCE_API_GOMEMLIMIT in the API replicas only.
+// SE_PROVINCE_INTERVAL (default 3m) is the sweep interval (not a
 // SHARPEYES_ variable: the processes refuse unknown ones).
 func TestProvinceBenchmark(t *testing.T) {
 	n, _ := strconv.Atoi(os.Getenv("SE_PROVINCE_CAMERAS"))
@@ -241,6 +243,12 @@ func TestProvinceBenchmark(t *testing.T) {
 	rssAfter := rssOf(apis)
 	rep.apiRSSDuring = [2][]int64{rssBefore, rssAfter}
 	waitSweep(1)
+	// The same load once sweep 2 has ended (before sweep 3 when the
+	// interval is 3 minutes): what a console sees between sweeps.
+	rssBefore = rssOf(apis)
+	rep.coverageIdle = hammer(t, []string{apiBase(0), apiBase(1)}, "/api/v1/reports/coverage?group_by=region&level=2", 16, 20*time.Second, 20000)
+	rep.summaryIdle = hammer(t, []string{apiBase(0), apiBase(1)}, "/api/v1/status/summary", 16, 20*time.Second, 20000)
+	rep.apiRSSIdle = [2][]int64{rssBefore, rssOf(apis)}
 
 	// Each master's share of keys and memory.
 	rep.masters = cl.Masters(ctx)
@@ -332,6 +340,9 @@ type provinceReport struct {
 	coverage        latencies
 	summary         latencies
 	apiRSSDuring    [2][]int64 // KiB, before and after the load
+	coverageIdle    latencies  // the same load after sweep 2 ended
+	summaryIdle     latencies
+	apiRSSIdle      [2][]int64
 	names           []string
 	peakRSS         []int64 // KiB
 	patchLoads      []float64
@@ -362,15 +373,17 @@ func (r *provinceReport) markdown() string {
 		fmt.Fprintf(&b, "| %s | %d | %.1f %% | %.0f MB | %.1f %% |\n", m.Addr, m.Keys, 100*float64(m.Keys)/float64(max(keys, 1)),
 			float64(m.UsedMemory)/1e6, 100*float64(m.UsedMemory)/float64(max(mem, 1)))
 	}
-	b.WriteString("\n| request (16 clients, during sweep 2) | requests | errors | req/s | p50 | p99 |\n| --- | ---: | ---: | ---: | ---: | ---: |\n")
+	b.WriteString("\n| request (16 clients) | requests | errors | req/s | p50 | p99 |\n| --- | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, l := range []struct {
 		name string
 		l    latencies
-	}{{"coverage `group_by=region&level=2`", r.coverage}, {"`status/summary`", r.summary}} {
+	}{{"coverage `group_by=region&level=2`, during sweep 2", r.coverage}, {"`status/summary`, during sweep 2", r.summary},
+		{"coverage, after sweep 2 ended", r.coverageIdle}, {"`status/summary`, after sweep 2 ended", r.summaryIdle}} {
 		fmt.Fprintf(&b, "| %s | %d | %d | %.0f | %.1f ms | %.1f ms |\n", l.name, l.l.n, l.l.errors, l.l.perSecond,
 			float64(l.l.p50.Microseconds())/1000, float64(l.l.p99.Microseconds())/1000)
 	}
-	fmt.Fprintf(&b, "\nAPI replicas' RSS before / after the load: %v / %v KiB\n\n", r.apiRSSDuring[0], r.apiRSSDuring[1])
+	fmt.Fprintf(&b, "\nAPI replicas' RSS before / after the load during sweep 2: %v / %v KiB; after it: %v / %v KiB\n\n",
+		r.apiRSSDuring[0], r.apiRSSDuring[1], r.apiRSSIdle[0], r.apiRSSIdle[1])
 	b.WriteString("| process | peak RSS | partitions read after one PATCH (to the next sweep's end) |\n| --- | ---: | ---: |\n")
 	for i, name := range r.names {
 		fmt.Fprintf(&b, "| %s | %.0f MB | %.0f |\n", name, float64(r.peakRSS[i])/1024, r.patchLoads[i])
