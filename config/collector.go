@@ -44,7 +44,7 @@ type CollectorConfig struct {
 	Spread float64 `yaml:"spread"`
 	// LeaseTTL is how long a replica holds a shard lease without renewing
 	// it. Zero (the default) follows the schedules: a quarter of the
-	// shortest sweep interval, between 2s and 30s.
+	// shortest sweep interval, between 10s and 30s.
 	LeaseTTL Duration `yaml:"lease_ttl"`
 	// Shards is the number of camera shards replicas divide between them.
 	// Default 64.

@@ -219,9 +219,11 @@ func newCollector(cfg config.Config, log *slog.Logger, s *store.Store, m *metric
 		LeaseTTL: ttl, IsolationThreshold: cc.IsolationThreshold, Groups: cc.Groups,
 	}
 	log.Debug("collector lease", "lease_ttl", ttl.String(), "configured", cc.LeaseTTL > 0)
-	warnLeaseTTL(log, ttl, "", cc.Schedule)
-	for _, g := range cc.Groups {
-		warnLeaseTTL(log, ttl, g.Name, g.Schedule)
+	if cc.LeaseTTL > 0 {
+		warnLeaseTTL(log, ttl, "", cc.Schedule)
+		for _, g := range cc.Groups {
+			warnLeaseTTL(log, ttl, g.Name, g.Schedule)
+		}
 	}
 	if m != nil {
 		m.SweepInterval(groupName(""), scheduleInterval(cc.Schedule))
@@ -242,15 +244,17 @@ func newCollector(cfg config.Config, log *slog.Logger, s *store.Store, m *metric
 
 // Bounds of the lease_ttl that follows the schedules.
 const (
-	minAutoLeaseTTL = 2 * time.Second
+	minAutoLeaseTTL = 10 * time.Second
 	maxAutoLeaseTTL = 30 * time.Second
 )
 
 // leaseTTL returns collector.lease_ttl, or when it is 0 a quarter of the
 // shortest sweep interval of the schedules (default and groups), between
-// 2 s and 30 s: a dead replica's shards are then taken over well before
-// the sweep's deadline (9/10 of the interval), and slow replicas on long
-// schedules keep their leases as long as before.
+// 10 s and 30 s: a dead replica's shards are then taken over before the
+// sweep's deadline (9/10 of the interval) from 20-second sweeps on, and
+// slow replicas on long schedules keep their leases as long as before.
+// The floor keeps test and demo schedules of a few seconds from leases
+// that a replica starved of CPU for as long would lose mid-sweep.
 func leaseTTL(cc config.CollectorConfig) time.Duration {
 	if cc.LeaseTTL > 0 {
 		return cc.LeaseTTL.Std()

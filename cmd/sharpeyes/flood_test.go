@@ -107,10 +107,17 @@ func TestConnectionFloodStarvesNeitherTheCollectorNorOtherClients(t *testing.T) 
 		"SHARPEYES_COLLECTOR_SPREAD=0"}
 	base, logs, _ := startServe(t, env, "--demo", "300")
 	addr := strings.TrimPrefix(base, "http://")
-	var before store.SweepSummary
-	await(t, 30*time.Second, "a first whole sweep", func() bool {
+	// The first sweep can start while --demo is still switching its
+	// import in, partition by partition, and probe only part of it: the
+	// reference is a sweep that started after one had ended.
+	var first, before store.SweepSummary
+	await(t, 30*time.Second, "a first sweep", func() bool {
+		first = sweepOf(t, "127.0.0.2", base)
+		return first.Probed > 0
+	})
+	await(t, 30*time.Second, "a sweep that started after the first ended", func() bool {
 		before = sweepOf(t, "127.0.0.2", base)
-		return before.Probed > 0
+		return before.Start.After(first.End)
 	})
 	kept, refused := flood(t, "127.0.0.1", addr, floodAttempts, 256, 90*time.Second)
 	defer func() {
