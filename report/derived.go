@@ -1,6 +1,7 @@
 package report
 
 import (
+	"math"
 	"sync"
 	"time"
 
@@ -48,8 +49,7 @@ func (t spanTable) at(i int) Spans {
 
 // newSpanTable returns a table of n cameras, with room for spans spans.
 func newSpanTable(n, spans int) spanTable {
-	t := spanTable{flat: make([]Span, 0, spans), off: make([]uint32, 1, n+1)}
-	return t
+	return spanTable{flat: make([]Span, 0, spans), off: make([]uint32, 1, n+1)}
 }
 
 // add appends the spans of the next camera.
@@ -88,6 +88,9 @@ func (d *derived) activeSpans(snap *store.Snapshot, es []entry[lifeChange], v hi
 	return active
 }
 
+// neverKnown marks a camera without a first-known time.
+const neverKnown = math.MinInt64
+
 // knownSpans returns every snapshot camera's known spans for the
 // first-known history es (camera ids scored by their first-known time)
 // of version v.
@@ -97,19 +100,22 @@ func (d *derived) knownSpans(snap *store.Snapshot, es []entry[string], v histVer
 	if d.knownSnap == snap && d.knownVer == v {
 		return d.known
 	}
-	since := make([]int64, snap.Len()) // unix ms + 1; 0 for never known
+	since := make([]int64, snap.Len()) // unix ms; neverKnown for none
+	for i := range since {
+		since[i] = neverKnown
+	}
 	for _, e := range es {
 		if i, ok := snap.Index(e.v); ok {
-			since[i] = e.ms + 1
+			since[i] = e.ms
 		}
 	}
 	known := newSpanTable(snap.Len(), len(es))
 	for _, ms := range since {
-		if ms == 0 {
+		if ms == neverKnown {
 			known.add(nil)
 			continue
 		}
-		known.add(KnownSpans(time.UnixMilli(ms - 1)))
+		known.add(KnownSpans(time.UnixMilli(ms)))
 	}
 	d.knownSnap, d.knownVer, d.known = snap, v, known
 	return known
