@@ -94,16 +94,24 @@ func wantsKind(w *Webhook, kind string) bool {
 	return wants(w, kind)
 }
 
+// matchFields returns what filters, silences and grouping read of the
+// camera with id (snapshot.MatchView, without building its record), or
+// only its id when it is gone from the inventory. They run per event and
+// per webhook.
+func matchFields(snap *store.Snapshot, id string) sharpeyes.Camera {
+	if i, ok := snap.Index(id); ok {
+		return snap.MatchView(i)
+	}
+	return sharpeyes.Camera{ID: id}
+}
+
 // visible returns the events of cameras that w's filter lets through; a
 // camera gone from the inventory passes only an empty filter.
 func visible(w *Webhook, snap *store.Snapshot, evs []Event) []Event {
 	var out []Event
 	for _, ev := range evs {
-		cam, ok := snap.Get(ev.CameraID)
-		if !ok {
-			cam = &sharpeyes.Camera{ID: ev.CameraID}
-		}
-		if w.Filter.Match(cam) {
+		cam := matchFields(snap, ev.CameraID)
+		if w.Filter.Match(&cam) {
 			out = append(out, ev)
 		}
 	}
@@ -116,11 +124,8 @@ func visible(w *Webhook, snap *store.Snapshot, evs []Event) []Event {
 func (c *consumer) unsilenced(snap *store.Snapshot, sl []sharpeyes.Silence, evs []Event, kind string, now time.Time) []Event {
 	var out []Event
 	for _, ev := range evs {
-		cam, ok := snap.Get(ev.CameraID)
-		if !ok {
-			cam = &sharpeyes.Camera{ID: ev.CameraID}
-		}
-		if silenced(sl, cam, ev.At, now) {
+		cam := matchFields(snap, ev.CameraID)
+		if silenced(sl, &cam, ev.At, now) {
 			c.d.metrics.decided(kind, "silenced", 1)
 			continue
 		}

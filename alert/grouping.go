@@ -52,8 +52,8 @@ func (c *consumer) buffer(snap *store.Snapshot, ev Event) {
 		c.groups[key] = &batch{key: key, kind: CameraDegraded, events: []Event{ev}, due: now}
 		return
 	}
-	cam, _ := snap.Get(ev.CameraID)
-	key, group := groupOf(cam, ev.CameraID)
+	cam := matchFields(snap, ev.CameraID)
+	key, group := groupOf(&cam, ev.CameraID)
 	b := c.groups[key]
 	if b == nil {
 		b = &batch{key: key, group: group, kind: CameraDown, due: now.Add(c.d.opts.GroupWindow)}
