@@ -184,15 +184,18 @@ func (b *builder) copyRow(old *Snapshot, i int) error {
 		}
 		return b.trans[k]
 	}
-	for _, k := range []*uint8{&r.probe, &r.owner, &r.lifecycle} {
-		if b.enumTrans[*k] == noIndex {
-			b.enumTrans[*k] = b.enums.add(old.enums[*k])
+	for _, e := range []struct {
+		field string
+		k     *uint8
+	}{{"probe", &r.probe}, {"owner", &r.owner}, {"lifecycle", &r.lifecycle}} {
+		if b.enumTrans[*e.k] == noIndex {
+			n, err := b.enums.small(e.field, old.enums[*e.k])
+			if err != nil {
+				return err
+			}
+			b.enumTrans[*e.k] = uint32(n)
 		}
-		n := b.enumTrans[*k]
-		if n > math.MaxUint8 {
-			return fmt.Errorf("more than 255 distinct owners, lifecycles or probe kinds in the inventory")
-		}
-		*k = uint8(n)
+		*e.k = uint8(b.enumTrans[*e.k])
 	}
 	r.region, r.maintainer, r.uplink = tr(r.region), tr(r.maintainer), tr(r.uplink)
 	r.path, r.due, r.installed = tr(r.path), tr(r.due), tr(r.installed)
