@@ -232,3 +232,14 @@ func TestRepairDeadlineDefaultsToADay(t *testing.T) {
 		t.Errorf("Default().Reports.RepairDeadline = %v, want 24h", got)
 	}
 }
+
+// lease_ttl 0 (the default) follows the schedules; a negative one is
+// refused naming the key.
+func TestLeaseTTLZeroIsValidAndNegativeIsRefused(t *testing.T) {
+	c := Default()
+	if c.Collector.LeaseTTL != 0 || c.Validate() != nil {
+		t.Fatalf("default lease_ttl %s: %v", c.Collector.LeaseTTL.Std(), c.Validate())
+	}
+	c.Collector.LeaseTTL = Duration(-time.Second)
+	wantErr(t, c.Validate(), "config: collector.lease_ttl: must be positive, or 0 to follow the schedule, got -1s")
+}
