@@ -112,7 +112,8 @@ func (c *reused[T]) get(ctx context.Context, q Query, compute func(context.Conte
 }
 
 // run computes e, detached from the asking query's cancellation, and
-// forgets it (when it is still q's) if it failed.
+// forgets it (when it is still q's) if it failed, before waking its
+// waiters.
 // A computation that panics fails its waiters with errComputePanicked
 // (and the panic goes on up the asking query's goroutine), so that
 // nobody waits on it for ever.
@@ -126,7 +127,9 @@ func (c *reused[T]) run(ctx context.Context, q Query, e *reusedEntry[T], compute
 			e.err = errComputePanicked
 		}
 		e.at = c.now()
-		close(e.ready)
+		// A failed entry leaves the map before its waiters are woken:
+		// a query a waiter makes next must compute afresh, not be
+		// handed the same error from the map.
 		if e.err != nil {
 			c.mu.Lock()
 			if c.m[q] == e {
@@ -134,6 +137,7 @@ func (c *reused[T]) run(ctx context.Context, q Query, e *reusedEntry[T], compute
 			}
 			c.mu.Unlock()
 		}
+		close(e.ready)
 	}()
 	e.val, e.err = compute(cctx)
 	finished = true
