@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -24,8 +25,22 @@ import (
 type proc struct {
 	name   string
 	cmd    *exec.Cmd
-	logs   *lockedBuffer
+	logs   fileLog
 	exited chan struct{}
+}
+
+// fileLog is a process's output, written by the process straight into a
+// file. Through a pipe, each of a child's log lines (an API replica logs
+// one per request) would wait for this test process, busy with a fleet,
+// to copy it: a child's latency should not depend on that. (At 500,000
+// cameras the summary's p99 came out the same either way, 9.6 and
+// 10.1 ms, in one session.)
+type fileLog struct{ path string }
+
+// String returns what the process has written so far.
+func (l fileLog) String() string {
+	b, _ := os.ReadFile(l.path)
+	return string(b)
 }
 
 // startProc starts `sharpeyes args...` with env added to this process's
@@ -36,12 +51,17 @@ func startProc(t *testing.T, name string, env []string, args ...string) *proc {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &proc{name: name, logs: &lockedBuffer{}, exited: make(chan struct{})}
+	p := &proc{name: name, logs: fileLog{path: filepath.Join(t.TempDir(), name+".log")}, exited: make(chan struct{})}
+	out, err := os.Create(p.logs.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close() // the child has its own descriptor once started
 	p.cmd = exec.Command(exe, args...)
 	p.cmd.Env = append(os.Environ(), asSharpeyes+"=1", "SHARPEYES_LOG_FORMAT=json",
 		"SHARPEYES_RUNTIME_DIR="+t.TempDir())
 	p.cmd.Env = append(p.cmd.Env, env...)
-	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
+	p.cmd.Stdout, p.cmd.Stderr = out, out
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
