@@ -1,10 +1,11 @@
 package inventory
 
 import (
-	"time"
-
 	"fmt"
 	"io"
+	"iter"
+	"slices"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -25,6 +26,10 @@ var xlsxWidths = map[string]float64{
 // (yyyy-mm-dd) and the rest as text cells, which a spreadsheet never runs
 // as formulas. It returns the first encoding or write error.
 func EncodeXLSX(w io.Writer, cams []*sharpeyes.Camera, lang Lang) error {
+	return encodeXLSX(w, slices.Values(cams), lang)
+}
+
+func encodeXLSX(w io.Writer, cams iter.Seq[*sharpeyes.Camera], lang Lang) error {
 	sheet := "cameras"
 	if lang == LangZH {
 		sheet = "摄像机"
@@ -44,7 +49,7 @@ func EncodeXLSX(w io.Writer, cams []*sharpeyes.Camera, lang Lang) error {
 	}
 	row := make([]any, len(exportColumns))
 	rec := make([]string, len(exportColumns))
-	for _, c := range cams {
+	for c := range cams {
 		if err := sh.Row(xlsxRow(c, row, rec, lang, st)); err != nil {
 			return fmt.Errorf("camera %q: %w", c.ID, err)
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"iter"
 	"slices"
 	"sort"
 	"strings"
@@ -288,13 +289,48 @@ func (s *Store) scanPartition(ctx context.Context, pi int, each func(*sharpeyes.
 
 // Select returns the records of the cameras of the current inventory that
 // match f, including its State (read from the status sets), in id order.
-// It builds every record it returns: lists read a page with List.
+// It builds every record it returns: lists read a page with List, exports
+// one record at a time with SelectLazy.
 func (s *Store) Select(ctx context.Context, f sharpeyes.Filter) ([]*sharpeyes.Camera, error) {
 	snap, sel, err := s.selectIndexes(ctx, f)
 	if err != nil {
 		return nil, err
 	}
 	return records(snap, sel), nil
+}
+
+// Selected is a selection of cameras whose records are built only as they
+// are read: an export of a province's 500,000 cameras holds one record at
+// a time instead of all of them.
+type Selected struct {
+	snap *Snapshot
+	sel  []int32
+}
+
+// SelectLazy is Select without building the records: read them with
+// All.
+func (s *Store) SelectLazy(ctx context.Context, f sharpeyes.Filter) (Selected, error) {
+	snap, sel, err := s.selectIndexes(ctx, f)
+	if err != nil {
+		return Selected{}, err
+	}
+	return Selected{snap: snap, sel: sel}, nil
+}
+
+// Len returns how many cameras were selected.
+func (s Selected) Len() int { return len(s.sel) }
+
+// All yields the records of the selected cameras in id order, each built
+// when it is yielded (and the caller's to keep).
+func (s Selected) All() iter.Seq[*sharpeyes.Camera] {
+	return func(yield func(*sharpeyes.Camera) bool) {
+		for _, i := range s.sel {
+			c := s.snap.Camera(int(i))
+			if !yield(&c) {
+				return
+			}
+		}
+	}
 }
 
 // records builds the records of the cameras at the indexes sel.

@@ -154,3 +154,38 @@ func TestSnapshotMatchAgreesWithFilterMatch(t *testing.T) {
 		}
 	}
 }
+
+// A lazy selection yields, record by record, what Select returns at once,
+// and stops when its reader does.
+func TestSelectLazyYieldsWhatSelectReturns(t *testing.T) {
+	ctx := context.Background()
+	s := store.New(redistest.StartTarget(t).Client())
+	if _, err := s.PutMany(ctx, rowCameras(t)); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []sharpeyes.Filter{{}, {Region: "荷塘区"}, {Owner: sharpeyes.OwnerPolice}, {Q: "CAM-"}, {Q: "no such camera"}} {
+		want, err := s.Select(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sel, err := s.SelectLazy(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []*sharpeyes.Camera
+		for c := range sel.All() {
+			got = append(got, c)
+		}
+		if sel.Len() != len(want) || len(got) != len(want) {
+			t.Fatalf("filter %+v: Len %d, yielded %d, Select %d", f, sel.Len(), len(got), len(want))
+		}
+		for i := range want {
+			if !reflect.DeepEqual(got[i], want[i]) {
+				t.Errorf("filter %+v, record %d: lazy %+v, Select %+v", f, i, got[i], want[i])
+			}
+		}
+		for range sel.All() {
+			break // an iterator that went on after its reader stopped would panic
+		}
+	}
+}
