@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"reflect"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -101,6 +102,10 @@ var redisMessages = map[error]string{
 	store.ErrUnavailable: "the database (Redis) cannot be reached; try again later",
 	store.ErrFull:        "the database (Redis) is out of memory (maxmemory reached) and refuses writes; reads still work",
 }
+
+// redisRetryAfterS is the Retry-After (seconds) of a redis_unavailable
+// answer: about what a failover measured here took (docs/scale.md).
+const redisRetryAfterS = 5
 
 // statusClientClosed is what the log shows when the client went away before
 // the answer was ready (nginx's convention); nobody receives it.
@@ -199,6 +204,12 @@ func respondError(c *gin.Context, log *slog.Logger, err error) {
 	if status == statusClientClosed {
 		c.Status(status)
 		return
+	}
+	if d.Code == "redis_unavailable" {
+		// A Sentinel promotion or a Cluster failover takes seconds; a
+		// full Redis (redis_full) stays full until memory is freed, so it
+		// gets no Retry-After.
+		h.Set("Retry-After", strconv.Itoa(redisRetryAfterS))
 	}
 	var res *resultError
 	if errors.As(err, &res) {

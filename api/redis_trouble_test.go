@@ -11,8 +11,9 @@ import (
 	"github.com/sharpeyes/sharpeyes/store"
 )
 
-// A stopped Redis answers 503 redis_unavailable, never a bare 500, and the
-// client is not shown the address it could not reach.
+// A stopped Redis answers 503 redis_unavailable, never a bare 500, with a
+// Retry-After of a few seconds (a Sentinel or Cluster failover takes
+// that long), and the client is not shown the address it could not reach.
 func TestRedisDownAnswers503RedisUnavailable(t *testing.T) {
 	a := newAPIOwnRedis(t, nil)
 	a.mustImportFile(t, hetangCSV, "").mustStatus(t, http.StatusOK)
@@ -31,7 +32,11 @@ func TestRedisDownAnswers503RedisUnavailable(t *testing.T) {
 	}
 	for _, c := range calls {
 		t.Run(c.name, func(t *testing.T) {
-			e := c.do().mustError(t, http.StatusServiceUnavailable, "redis_unavailable", "")
+			r := c.do()
+			e := r.mustError(t, http.StatusServiceUnavailable, "redis_unavailable", "")
+			if got := r.Header.Get("Retry-After"); got != "5" {
+				t.Errorf("Retry-After %q, want \"5\"", got)
+			}
 			if strings.Contains(e.Error.Message, a.Redis.Addr) {
 				t.Fatalf("message %q shows the Redis address", e.Error.Message)
 			}
@@ -49,7 +54,11 @@ func TestFullRedisAnswers503RedisFullAndIsNotReady(t *testing.T) {
 	a := serveAPIOn(t, rs)
 	a.do(t, http.MethodGet, "/readyz", "", nil).mustStatus(t, http.StatusOK)
 	rs.Fill()
-	a.mustImportFile(t, hetangCSV, "").mustError(t, http.StatusServiceUnavailable, "redis_full", "")
+	full := a.mustImportFile(t, hetangCSV, "")
+	full.mustError(t, http.StatusServiceUnavailable, "redis_full", "")
+	if got := full.Header.Get("Retry-After"); got != "" {
+		t.Errorf("a full Redis answers Retry-After %q: it stays full until someone frees memory", got)
+	}
 	var h struct{ Status, Reason string }
 	a.do(t, http.MethodGet, "/readyz", "", nil).mustStatus(t, http.StatusServiceUnavailable).decode(t, &h)
 	if h.Reason != "redis full" {
