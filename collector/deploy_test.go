@@ -32,12 +32,6 @@ func deploy(t *testing.T, r *rig, n int, inner probe.Func, edit func(*collector.
 			o.Probe = d.cnt.Probe
 			o.Concurrency = 300
 			o.ProbeTimeout = 2 * time.Second // outcomes do not matter here, only who probes
-			// The rig's 1 s lease expired once on a loaded CI machine while
-			// its holder was starved of CPU between renewals (every 333 ms),
-			// and the other replica took and probed the shard again (a
-			// 2-replica, 1-camera sweep failed "probed 2 times"). Which
-			// replica probes is what these tests check, not lease expiry.
-			o.LeaseTTL = 5 * time.Second
 			if edit != nil {
 				edit(o)
 			}

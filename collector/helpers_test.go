@@ -138,12 +138,17 @@ func newServerRig(t testing.TB) *rig {
 
 // collector builds a collector with its own Redis client, the rig's clock
 // and log, short timeouts, and any changes made by edit.
+//
+// Leases last 5 s: with 1 s, one expired on a loaded CI machine while its
+// holder was starved of CPU between renewals (every 333 ms), and another
+// replica took and probed the shard again (a 2-replica, 1-camera sweep
+// failed "probed 2 times"). Tests of lease expiry set their own.
 func (r *rig) collector(t testing.TB, instance string, edit func(*collector.Options)) *collector.Collector {
 	t.Helper()
 	o := collector.Options{
 		Store: store.New(r.redis.Client()), Logger: slog.New(r.logs).With("test", instance),
 		Now: r.clock.Now, Instance: instance, ProbeTimeout: 500 * time.Millisecond,
-		LeaseTTL: time.Second, FlushTimeout: 2 * time.Second, MaxSweep: 2 * time.Minute,
+		LeaseTTL: 5 * time.Second, FlushTimeout: 2 * time.Second, MaxSweep: 2 * time.Minute,
 		OnceJoinGrace: -1, // each RunOnce of a test is a sweep of its own
 	}
 	if edit != nil {
