@@ -541,13 +541,7 @@ func partitionLoads(t *testing.T, urls []string) []float64 {
 	t.Helper()
 	out := make([]float64, len(urls))
 	for i, u := range urls {
-		res, err := http.Get(u)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		v, ok := sampleSum(string(b), "sharpeyes_inventory_partition_loads_total")
+		v, ok := sampleSum(scrapeMetrics(t, u), "sharpeyes_inventory_partition_loads_total")
 		if !ok {
 			t.Fatalf("%s has no sharpeyes_inventory_partition_loads_total", u)
 		}
@@ -561,17 +555,12 @@ func partitionLoads(t *testing.T, urls []string) []float64 {
 func serverTimes(t *testing.T, urls []string, route string) [3]float64 {
 	t.Helper()
 	var out [3]float64
+	labels := []string{`route="` + route + `"`, `method="GET"`, `code="200"`}
 	for _, u := range urls {
-		res, err := http.Get(u)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		labels := []string{`route="` + route + `"`, `method="GET"`, `code="200"`}
-		le10, _ := sampleSum(string(b), "sharpeyes_http_request_duration_seconds_bucket", append(labels, `le="0.01"`)...)
-		le25, _ := sampleSum(string(b), "sharpeyes_http_request_duration_seconds_bucket", append(labels, `le="0.025"`)...)
-		n, _ := sampleSum(string(b), "sharpeyes_http_request_duration_seconds_count", labels...)
+		b := scrapeMetrics(t, u)
+		le10, _ := sampleSum(b, "sharpeyes_http_request_duration_seconds_bucket", append(labels, `le="0.01"`)...)
+		le25, _ := sampleSum(b, "sharpeyes_http_request_duration_seconds_bucket", append(labels, `le="0.025"`)...)
+		n, _ := sampleSum(b, "sharpeyes_http_request_duration_seconds_count", labels...)
 		out[0], out[1], out[2] = out[0]+le10, out[1]+le25, out[2]+n
 	}
 	return out
