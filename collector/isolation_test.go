@@ -227,3 +227,23 @@ func TestRefusingSampleInventoryGoesDownWithoutIsolation(t *testing.T) {
 		t.Fatalf("%d of %d cameras not down", bad, len(probed))
 	}
 }
+
+// A camera whose probe cannot run has no verdict; its stored status says
+// why (probe_error) instead of an empty reason, sweep after sweep.
+func TestProbeErrorIsTheReasonOfAnUnknownCamera(t *testing.T) {
+	r := newRig(t)
+	cams := fakeCameras(3, "d/t")
+	r.put(t, cams)
+	perr := probeErrorResult(t)
+	c := r.collector(t, "c1", func(o *collector.Options) {
+		o.Probe = verdicts(cams, func(int) probe.Result { return perr })
+	})
+	for k := range 2 {
+		runOnce(t, r, c, t0.Add(time.Duration(k)*time.Minute))
+		for id, st := range r.statuses(t, cams) {
+			if st.State != sharpeyes.StateUnknown || st.Reason != probe.ReasonProbeError {
+				t.Errorf("sweep %d, camera %s: %s %q, want unknown %q", k+1, id, st.State, st.Reason, probe.ReasonProbeError)
+			}
+		}
+	}
+}

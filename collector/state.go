@@ -46,7 +46,7 @@ func (th Thresholds) withDefaults() Thresholds {
 //     them; any other camera takes r.State at once (a degraded device
 //     answers, so degraded needs no threshold).
 //   - A result with no verdict (unknown) changes nothing but the probe
-//     fields.
+//     fields, and the reason of a camera that is unknown itself.
 //
 // Since changes only with the state. LastProbe, LatencyMS and ClockOffsetS
 // always follow the result. Auth follows a result that logged in and is
@@ -96,6 +96,11 @@ func Next(prev sharpeyes.Status, r probe.Result, now time.Time, th Thresholds) (
 			return next, nil
 		}
 		return become(prev, next, r.State, now)
+	}
+	if prev.State == sharpeyes.StateUnknown && r.Reason != "" {
+		// A camera with no verdict yet says why it has none (probe_error:
+		// its target cannot be probed) instead of an empty reason.
+		next.Reason = r.Reason
 	}
 	return next, nil
 }

@@ -74,6 +74,10 @@ func TestNextCoversEveryTransition(t *testing.T) {
 		{"zero thresholds mean 2 and 1: recovery", th(0, 0), st(down, "timeout", 2, 0), ok, st(up, "", 0, 0), true},
 		{"no verdict changes nothing", th(1, 1), st(up, "", 0, 0), res(unknown, ""), st(up, "", 0, 0), false},
 		{"no verdict while down", th(1, 1), st(down, "timeout", 1, 0), res("", ""), st(down, "timeout", 1, 0), false},
+		{"never probed, the probe could not run: unknown says why", th(2, 1), sharpeyes.Status{},
+			res(unknown, probe.ReasonProbeError), st(unknown, probe.ReasonProbeError, 0, 0), false},
+		{"unknown, the probe could not run", th(2, 1), st(unknown, "timeout", 1, 0),
+			res(unknown, probe.ReasonProbeError), st(unknown, probe.ReasonProbeError, 1, 0), false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
