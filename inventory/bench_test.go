@@ -28,6 +28,17 @@ func inventoryCSV(n int) []byte {
 	return b.Bytes()
 }
 
+// decodedInventory returns the n cameras of inventoryCSV(n), decoded and
+// validated.
+func decodedInventory(b *testing.B, n int) []sharpeyes.Camera {
+	b.Helper()
+	cams, rowErrs, err := inventory.Decode(bytes.NewReader(inventoryCSV(n)), inventory.FormatCSV)
+	if err != nil || len(rowErrs) > 0 {
+		b.Fatalf("decode: %v %v", err, rowErrs[:min(len(rowErrs), 3)])
+	}
+	return cams
+}
+
 // BenchmarkImport100k imports 100,000 new cameras into a real redis-server;
 // the target is under 5 s per import.
 func BenchmarkImport100k(b *testing.B) {
@@ -54,10 +65,7 @@ func BenchmarkImport100k(b *testing.B) {
 // Import's figure divided by this one is the cost of parsing, validating
 // and checking the file.
 func BenchmarkImport100kBaseline(b *testing.B) {
-	cams, rowErrs, err := inventory.Decode(bytes.NewReader(inventoryCSV(100_000)), inventory.FormatCSV)
-	if err != nil || len(rowErrs) > 0 {
-		b.Fatalf("decode: %v %v", err, rowErrs[:min(len(rowErrs), 3)])
-	}
+	cams := decodedInventory(b, 100_000)
 	s := newStore(b)
 	ctx := context.Background()
 	b.ResetTimer()
@@ -99,10 +107,7 @@ func (p *peakHeap) Write(b []byte) (int, error) {
 // time; "built" is the baseline that builds every record first (Select,
 // then Encode), as Export did before.
 func BenchmarkExport100k(b *testing.B) {
-	cams, rowErrs, err := inventory.Decode(bytes.NewReader(inventoryCSV(100_000)), inventory.FormatCSV)
-	if err != nil || len(rowErrs) > 0 {
-		b.Fatalf("decode: %v %v", err, rowErrs[:min(len(rowErrs), 3)])
-	}
+	cams := decodedInventory(b, 100_000)
 	s := newStore(b)
 	ctx := context.Background()
 	if _, err := s.PutMany(ctx, cams); err != nil {
@@ -120,6 +125,7 @@ func BenchmarkExport100k(b *testing.B) {
 				w := newPeakHeap()
 				metrics.Read(w.sample[:])
 				base := w.sample[0].Value.Uint64()
+				var err error
 				if mode == "lazy" {
 					err = inventory.Export(ctx, s, w, inventory.FormatCSV, sharpeyes.Filter{}, inventory.LangEN)
 				} else {
