@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"testing"
 	"time"
@@ -28,6 +29,12 @@ func consoleServe(t *testing.T, n int) string {
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("serve logged:\n%s", tail(logs.String(), 6000))
+			// serve runs in this process: where its goroutines wait tells
+			// a hung request from a browser that stopped asking.
+			var stacks strings.Builder
+			_ = pprof.Lookup("goroutine").WriteTo(&stacks, 1)
+			dump := stacks.String()
+			t.Logf("goroutines (by count, first 60,000 bytes):\n%s", dump[:min(len(dump), 60000)])
 		}
 	})
 	await(t, 60*time.Second, "a sweep to find cameras up and down", func() bool {
