@@ -4,7 +4,11 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net"
+	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/sharpeyes/sharpeyes/config"
@@ -37,12 +41,22 @@ func demoGB28181(cfg *config.Config) error {
 }
 
 // freeSIPAddr is a loopback address whose port was free for UDP and TCP a
-// moment ago.
+// moment ago. The SIP server binds it only later, after the demo fleet
+// has started; a port of the kernel's ephemeral range (what a ":0" listen
+// gets) can meanwhile become the local port of any outgoing connection of
+// the host, the demo's own probes included, and a parallel CI run failed
+// the demo with "address already in use" so. The port is therefore drawn
+// below that range where it can be read, and from ":0" otherwise.
 func freeSIPAddr() (string, error) {
-	for range 20 {
-		u, err := net.ListenPacket("udp", "127.0.0.1:0")
+	low, ok := ephemeralLow()
+	for range 50 {
+		port := 0
+		if ok && low > 10_000 {
+			port = 10_000 + rand.IntN(low-10_000)
+		}
+		u, err := net.ListenPacket("udp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
 		if err != nil {
-			return "", err
+			continue
 		}
 		l, err := net.Listen("tcp", u.LocalAddr().String())
 		u.Close()
@@ -52,6 +66,21 @@ func freeSIPAddr() (string, error) {
 		}
 	}
 	return "", fmt.Errorf("no port free for both UDP and TCP on 127.0.0.1")
+}
+
+// ephemeralLow returns the lowest port the kernel gives outgoing
+// connections (Linux's ip_local_port_range), when it can be read.
+func ephemeralLow() (int, bool) {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		return 0, false
+	}
+	f := strings.Fields(string(b))
+	if len(f) != 2 {
+		return 0, false
+	}
+	low, err := strconv.Atoi(f[0])
+	return low, err == nil
 }
 
 // startDemoGB starts the demo's devices against the SIP server of cfg
